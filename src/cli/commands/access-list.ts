@@ -1,0 +1,71 @@
+import type { Command } from '../command';
+import type { Args } from '../grammar';
+import type { AclEntry, AddressSpec } from '../../config/model';
+import { CliError } from '../cli-error';
+import { aclEntryText, sameEntry, sortedAcls, wildcardSpec } from '../../config/access-list';
+import { canonicalIpv4 } from '../../config/ipv4';
+
+const HELP = {
+  num: 'IP extended access list',
+  ip: 'Any Internet Protocol',
+  any: 'Any host',
+  host: 'A single host address',
+  shost: 'Source address',
+  saddr: 'Source address',
+  swild: 'Source wildcard bits',
+  dhost: 'Destination address',
+  daddr: 'Destination address',
+  dwild: 'Destination wildcard bits',
+};
+
+function spec(args: Args, side: 's' | 'd'): AddressSpec {
+  const kind = args.get(side === 's' ? 'src' : 'dst');
+  if (kind === 'any') return { kind: 'any' };
+  if (kind === 'host') return { kind: 'host', address: canonicalIpv4(args.str(`${side}host`)) };
+  return wildcardSpec(args.str(`${side}addr`), args.str(`${side}wild`));
+}
+
+/** Extended IP access lists 100-199 (the crypto map's `match address`). */
+export const accessListCommands: Command[] = [
+  {
+    modes: ['config'],
+    syntax: 'access-list num:<100-199> action:{permit|deny} ip ' +
+      'src:{any|host shost:A.B.C.D|saddr:A.B.C.D swild:A.B.C.D} dst:{any|host dhost:A.B.C.D|daddr:A.B.C.D dwild:A.B.C.D}',
+    help: HELP,
+    run(ctx, args) {
+      const entry: AclEntry = {
+        action: args.str('action') as 'permit' | 'deny',
+        protocol: 'ip',
+        source: spec(args, 's'),
+        destination: spec(args, 'd'),
+      };
+      const key = String(args.num('num'));
+      const list = (ctx.config.accessLists[key] ??= []);
+      // IOS ignores an entry identical to one already in the list.
+      if (!list.some((e) => sameEntry(e, entry))) list.push(entry);
+    },
+  },
+  {
+    modes: ['config'],
+    syntax: 'no access-list num:<100-199>',
+    help: HELP,
+    run(ctx, args) {
+      const key = String(args.num('num'));
+      if (!ctx.config.accessLists[key]) throw new CliError(`Access list ${key} does not exist`);
+      delete ctx.config.accessLists[key];
+    },
+  },
+  {
+    modes: ['exec'],
+    syntax: 'show access-lists [num:<100-199>]',
+    help: HELP,
+    run(ctx, args) {
+      const only = args.get('num');
+      for (const [num, entries] of sortedAcls(ctx.config.accessLists)) {
+        if (only !== undefined && num !== only) continue;
+        ctx.print(`Extended IP access list ${num}`);
+        entries.forEach((e, i) => ctx.print(`    ${(i + 1) * 10} ${aclEntryText(e)}`));
+      }
+    },
+  },
+];

@@ -1,0 +1,80 @@
+import type { Command } from '../command';
+import type { ModeFrame } from '../modes';
+import type { Config, Interface } from '../../config/model';
+import { CliError } from '../cli-error';
+import { canonicalIpv4, isContiguousMask, parseIpv4 } from '../../config/ipv4';
+import { checkTag } from '../../config/names';
+
+function ifaceAt(config: Config, frame: ModeFrame): Interface {
+  if (frame.mode !== 'config-if') throw new Error('internal: not in config-if');
+  const i = config.interfaces.find((x) => x.name === frame.name);
+  if (!i) throw new Error(`internal: interface ${frame.name} vanished`);
+  return i;
+}
+
+/** Interface names as IOS (GigabitEthernet0/0) or Linux (eth0, wan.10) spell them. */
+function checkInterfaceName(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9/._:-]{0,31}$/.test(name)) throw new CliError(`Invalid interface name "${name}"`);
+  return name;
+}
+
+/** `interface NAME` and its config-if sub-mode: `ip address`, `crypto map`. */
+export const interfaceCommands: Command[] = [
+  {
+    modes: ['config'],
+    syntax: 'interface name:WORD',
+    help: { name: 'Interface name (e.g. eth0, GigabitEthernet0/0)' },
+    run(ctx, args) {
+      const name = checkInterfaceName(args.str('name'));
+      if (!ctx.config.interfaces.some((i) => i.name === name)) ctx.config.interfaces.push({ name });
+      ctx.enter({ mode: 'config-if', name });
+    },
+  },
+  {
+    modes: ['config'],
+    syntax: 'no interface name:WORD',
+    help: { name: 'Interface name' },
+    run(ctx, args) {
+      const i = ctx.config.interfaces.findIndex((x) => x.name === args.str('name'));
+      if (i < 0) throw new CliError(`Interface ${args.str('name')} is not configured`);
+      ctx.config.interfaces.splice(i, 1);
+    },
+  },
+  {
+    modes: ['config-if'],
+    syntax: 'ip address addr:A.B.C.D mask:A.B.C.D',
+    help: { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface', addr: 'IP address', mask: 'IP subnet mask' },
+    run(ctx, args) {
+      const mask = parseIpv4(args.str('mask')) as number;
+      if (!isContiguousMask(mask) || mask === 0) throw new CliError(`Bad mask ${args.str('mask')} for address ${args.str('addr')}`);
+      const addr = parseIpv4(args.str('addr')) as number;
+      const host = addr & ~mask;
+      if (mask !== 0xffffffff && mask !== 0xfffffffe && (host === 0 || host === (~mask >>> 0))) {
+        throw new CliError(`Bad mask /${32 - Math.clz32(~mask >>> 0)} for address ${args.str('addr')}`.replace(/\/\d+/, `${args.str('mask')}`));
+      }
+      ifaceAt(ctx.config, ctx.frame).address = { address: canonicalIpv4(args.str('addr')), mask: canonicalIpv4(args.str('mask')) };
+    },
+  },
+  {
+    modes: ['config-if'],
+    syntax: 'no ip address',
+    help: { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface' },
+    run: (ctx) => void delete ifaceAt(ctx.config, ctx.frame).address,
+  },
+  {
+    modes: ['config-if'],
+    syntax: 'crypto map tag:WORD',
+    help: { map: 'Assign a Crypto Map', tag: 'Crypto Map tag' },
+    run(ctx, args) {
+      const tag = checkTag(args.str('tag'), 'crypto map tag');
+      ifaceAt(ctx.config, ctx.frame).cryptoMap = tag;
+      if (!ctx.config.cryptoMaps.some((m) => m.tag === tag)) ctx.print(`% NOTE: crypto map ${tag} is not defined yet; the interface is not protected until it is.`);
+    },
+  },
+  {
+    modes: ['config-if'],
+    syntax: 'no crypto map [tag:WORD]',
+    help: { map: 'Assign a Crypto Map', tag: 'Crypto Map tag' },
+    run: (ctx) => void delete ifaceAt(ctx.config, ctx.frame).cryptoMap,
+  },
+];

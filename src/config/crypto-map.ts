@@ -1,0 +1,48 @@
+import type { Config, CryptoMap, CryptoMapEntry, DynamicMap } from './model';
+
+export function findMap(config: Config, kind: 'crypto' | 'dynamic', tag: string): CryptoMap | DynamicMap | undefined {
+  const list: Array<CryptoMap | DynamicMap> = kind === 'crypto' ? config.cryptoMaps : config.dynamicMaps;
+  return list.find((m) => m.tag === tag);
+}
+
+export function ensureCryptoMap(config: Config, tag: string): CryptoMap {
+  let m = config.cryptoMaps.find((x) => x.tag === tag);
+  if (!m) {
+    m = { tag, entries: [], clientConfigInitiate: false, clientConfigRespond: false };
+    config.cryptoMaps.push(m);
+  }
+  return m;
+}
+
+export function ensureDynamicMap(config: Config, tag: string): DynamicMap {
+  let m = config.dynamicMaps.find((x) => x.tag === tag);
+  if (!m) {
+    m = { tag, entries: [] };
+    config.dynamicMaps.push(m);
+  }
+  return m;
+}
+
+/** Returns the entry and whether it was just created; keeps entries in sequence order. */
+export function ensureEntry(map: CryptoMap | DynamicMap, seq: number): { entry: CryptoMapEntry; created: boolean } {
+  const found = map.entries.find((e) => e.seq === seq);
+  if (found) return { entry: found, created: false };
+  const entry: CryptoMapEntry = { seq, peers: [], transformSets: [] };
+  map.entries.push(entry);
+  map.entries.sort((a, b) => a.seq - b.seq);
+  return { entry, created: true };
+}
+
+/** The entry a config-crypto-map session is editing. */
+export function entryAt(config: Config, kind: 'crypto' | 'dynamic', tag: string, seq: number): CryptoMapEntry {
+  const e = findMap(config, kind, tag)?.entries.find((x) => x.seq === seq);
+  if (!e) throw new Error(`internal: crypto map entry ${tag} ${seq} vanished`);
+  return e;
+}
+
+/** A crypto map with no entries and no client configuration says nothing: drop it. */
+export function pruneCryptoMap(config: Config, tag: string): void {
+  const i = config.cryptoMaps.findIndex((m) => m.tag === tag);
+  const m = config.cryptoMaps[i];
+  if (m && m.entries.length === 0 && !m.clientConfigInitiate && !m.clientConfigRespond) config.cryptoMaps.splice(i, 1);
+}

@@ -1,0 +1,40 @@
+/** IPv4 helpers on 32-bit unsigned integers. */
+
+export function parseIpv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return undefined;
+    v = v * 256 + o;
+  }
+  return v;
+}
+
+export function formatIpv4(v: number): string {
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
+/** Canonical dotted form ("010.1.1.1" -> "10.1.1.1"); the caller has validated it. */
+export function canonicalIpv4(text: string): string {
+  const v = parseIpv4(text);
+  if (v === undefined) throw new Error(`not an IPv4 address: ${text}`);
+  return formatIpv4(v);
+}
+
+/** True for a contiguous netmask such as 255.255.255.0 (0.0.0.0 included). */
+export function isContiguousMask(mask: number): boolean {
+  const inv = ~mask >>> 0;
+  return (inv & (inv + 1)) === 0;
+}
+
+export function maskLength(mask: number): number {
+  let n = 0;
+  for (let m = mask >>> 0; m & 0x80000000; m = (m << 1) >>> 0) n++;
+  return n;
+}
+
+export function compareIpv4(a: string, b: string): number {
+  return (parseIpv4(a) as number) - (parseIpv4(b) as number);
+}

@@ -1,0 +1,148 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import pino from 'pino';
+import { createRootLogger, type Logger } from './log';
+import type { DaemonOptions } from './daemon-options';
+import { Router } from './cli/router';
+import { CommandTable } from './cli/command-table';
+import { ALL_COMMANDS } from './cli/commands';
+import { CliSession, type SessionSource } from './cli/session';
+import { loadConfigText } from './cli/config-loader';
+import { StartupStore } from './config/startup-store';
+import { DEFAULT_STARTUP_CONFIG } from './config/default-config';
+import { hardwareWarnings } from './config/hardware-warnings';
+import { redactConfigLine } from './config/redact';
+import { EngineRegistry } from './hw/engine-registry';
+import { cardProfile } from './hw/card-profiles';
+import type { CryptoEngine } from './hw/engine';
+import { KeyStore } from './keys/key-store';
+import { bindUdp, type UdpEndpoint } from './ike/transport/udp-endpoint';
+import { startConsole } from './console/start-console';
+import { startControlServer, type ControlServer } from './console/control-server';
+import type { ConsoleHandle } from './console/console-handle';
+import type { SessionFactory } from './console/session-api';
+import { VERSION } from './version';
+
+export interface Daemon {
+  readonly router: Router;
+  readonly hw: EngineRegistry;
+  /** Resolves with the exit code when the stdio console ends; never for tty/none consoles. */
+  readonly done: Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface DaemonIo {
+  stdout: NodeJS.WritableStream;
+  /** One-line operator notices (e.g. UDP 500 unavailable); logs go to the logger. */
+  notice(line: string): void;
+}
+
+/** The composition root: wires config, key store, engines, transports and consoles. */
+export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemon> {
+  const log = createRootLogger(o.logLevel, o.logFile ? pino.destination({ dest: o.logFile, mkdir: true, sync: false }) : undefined);
+  await fs.mkdir(o.configDir, { recursive: true, mode: 0o700 });
+  const hw = new EngineRegistry();
+  if (o.card) hw.insertCard(cardProfile(o.card));
+  const router = new Router({
+    hw,
+    keys: await KeyStore.open(path.join(o.configDir, 'keys'), log.child({ subsystem: 'keys' })),
+    startup: new StartupStore(o.configDir),
+    log: log.child({ subsystem: 'cli' }),
+    version: VERSION,
+  });
+  const table = new CommandTable(ALL_COMMANDS);
+
+  const boot = await bootConfiguration(router, table, log);
+  hw.setAcceleratorEnabled(router.config.engineAccelerator);
+  watchEngines(router, hw, log);
+
+  const udp = await bindIke(o, log, io);
+  const factory = (source: SessionSource): SessionFactory => ({
+    openSession: (opts) => new CliSession(router, table, { ...opts, source }),
+  });
+  const control = await startControl(o, factory({ kind: 'control' }), io);
+
+  if (o.console.kind === 'stdio') io.stdout.write(boot.map((l) => `${l}\n`).join(''));
+  else if (o.console.kind === 'tty') await fs.appendFile(o.console.path, boot.map((l) => `${l}\r\n`).join(''));
+  const consoleHandle: ConsoleHandle | undefined = startConsole(o.console, factory({ kind: o.console.kind === 'tty' ? 'tty' : 'stdio' }), { exitOnError: o.exitOnError });
+  log.info({ configDir: o.configDir, console: o.console.kind, control: control?.path, kernel: o.kernel }, 'ikegated started');
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      consoleHandle?.close();
+      await control?.close();
+      await Promise.all(udp.map((u) => u.close()));
+      log.info('ikegated stopped');
+      log.flush();
+    })());
+  const done = consoleHandle && o.console.kind === 'stdio'
+    ? consoleHandle.done.then(async (code) => {
+      await close();
+      return code;
+    })
+    : new Promise<number>(() => undefined);
+  return { router, hw, done, close };
+}
+
+/** Load startup-config (or the embedded default); returns the lines to show on the console. */
+async function bootConfiguration(router: Router, table: CommandTable, log: Logger): Promise<string[]> {
+  const saved = await router.services.startup.read();
+  const problems = await loadConfigText(router, table, saved ?? DEFAULT_STARTUP_CONFIG);
+  const lines: string[] = [];
+  if (saved === undefined) lines.push('% No startup-config in the configuration directory; using the default configuration.');
+  for (const p of problems) {
+    const text = redactConfigLine(p.text.trim());
+    lines.push(`% startup-config line ${p.line}: ${p.message.replace(/^% /, '')}  [${text}]`);
+    log.warn({ line: p.line, text, error: p.message }, 'startup-config line rejected');
+  }
+  for (const w of hardwareWarnings(router.config, router.services.hw)) {
+    lines.push(w);
+    log.warn({ warning: w }, 'hardware cannot do a configured method');
+  }
+  for (const p of router.services.keys.problems()) lines.push(`% Key store: ${p.file}: ${p.reason}`);
+  return lines;
+}
+
+/** Keep the engine registry in step with the config, and warn when a card comes in (IOS scans the config). */
+function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {
+  const scan = (why: string): void => {
+    const warnings = hardwareWarnings(router.config, hw);
+    router.broadcast([why, ...warnings].join('\n'));
+    for (const w of warnings) log.warn({ warning: w }, why);
+  };
+  hw.on('card-inserted', (card: CryptoEngine) => scan(`%CRYPTO-6-ENGINE_INSERTED: ${card.name} (${card.driver}) inserted`));
+  hw.on('card-removed', (card: CryptoEngine) => router.broadcast(`%CRYPTO-6-ENGINE_REMOVED: ${card.name} (${card.driver}) removed`));
+  router.onChange((before, after) => {
+    if (before.engineAccelerator === after.engineAccelerator) return;
+    hw.setAcceleratorEnabled(after.engineAccelerator);
+    if (after.engineAccelerator && hw.activeEngine().kind === 'hardware') scan(`%CRYPTO-6-ENGINE_ENABLED: ${hw.activeEngine().name} enabled`);
+  });
+}
+
+async function bindIke(o: DaemonOptions, log: Logger, io: DaemonIo): Promise<UdpEndpoint[]> {
+  const ikeLog = log.child({ subsystem: 'ike' });
+  const endpoints: UdpEndpoint[] = [];
+  for (const port of [o.ikePort, o.natTPort]) {
+    try {
+      endpoints.push(await bindUdp(o.ikeAddress, port, (msg, from) => {
+        ikeLog.debug({ port, from: `${from.address}:${from.port}`, bytes: msg.length }, 'IKE datagram received');
+      }));
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      io.notice(`ikegated: cannot bind UDP ${o.ikeAddress}:${port} (${e.code ?? e.message}${e.code === 'EACCES' ? ': needs root' : e.code === 'EADDRINUSE' ? ': another IKE daemon is running' : ''}); IKE is unavailable on this port, the console still works`);
+      ikeLog.warn({ port, err: e.message }, 'cannot bind IKE port');
+    }
+  }
+  return endpoints;
+}
+
+async function startControl(o: DaemonOptions, factory: SessionFactory, io: DaemonIo): Promise<ControlServer | undefined> {
+  if (!o.control) return undefined;
+  try {
+    return await startControlServer(o.control, factory);
+  } catch (err) {
+    io.notice(`ikegated: cannot open control socket ${o.control} (${(err as Error).message}); ikegate cannot connect, the console still works`);
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { Router } from '../../src/cli/router';
+import { CommandTable } from '../../src/cli/command-table';
+import { ALL_COMMANDS } from '../../src/cli/commands';
+import { CliSession } from '../../src/cli/session';
+import { EngineRegistry } from '../../src/hw/engine-registry';
+import { KeyStore } from '../../src/keys/key-store';
+import { StartupStore } from '../../src/config/startup-store';
+import { cardProfile } from '../../src/hw/card-profiles';
+
+export const TABLE = new CommandTable(ALL_COMMANDS);
+
+export interface TestRouter {
+  router: Router;
+  dir: string;
+  hw: EngineRegistry;
+  /** A new session (privileged unless told otherwise). */
+  session(opts?: { privileged?: boolean; interactive?: boolean }): CliSession;
+  /** Run lines in a fresh privileged session; returns the joined output and whether all succeeded. */
+  run(...lines: string[]): Promise<{ output: string; ok: boolean; results: Array<{ line: string; output: string; ok: boolean }> }>;
+}
+
+export async function testRouter(opts: { card?: string } = {}): Promise<TestRouter> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ikegate-test-'));
+  const hw = new EngineRegistry();
+  if (opts.card) hw.insertCard(cardProfile(opts.card));
+  const router = new Router({
+    hw,
+    keys: await KeyStore.open(path.join(dir, 'keys')),
+    startup: new StartupStore(dir),
+    log: pino({ level: 'silent' }),
+    version: '0.1.0',
+  });
+  const session = (o: { privileged?: boolean; interactive?: boolean } = {}): CliSession =>
+    new CliSession(router, TABLE, { interactive: o.interactive ?? false, privileged: o.privileged ?? true, source: { kind: 'stdio' } });
+  return {
+    router,
+    dir,
+    hw,
+    session,
+    async run(...lines) {
+      const s = session();
+      const results = [];
+      for (const line of lines) {
+        const r = await s.execute(line);
+        results.push({ line, output: r.output, ok: r.ok });
+      }
+      s.close();
+      return { output: results.map((r) => r.output).join(''), ok: results.every((r) => r.ok), results };
+    },
+  };
+}
