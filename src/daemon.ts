@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import pino from 'pino';
-import { createRootLogger, type Logger } from './log';
+import { createRootLogger, openLogFile, type Logger } from './log';
 import type { DaemonOptions } from './daemon-options';
 import { Router } from './cli/router';
 import { CommandTable } from './cli/command-table';
@@ -17,6 +16,7 @@ import { cardProfile } from './hw/card-profiles';
 import type { CryptoEngine } from './hw/engine';
 import { KeyStore } from './keys/key-store';
 import { bindUdp, type UdpEndpoint } from './ike/transport/udp-endpoint';
+import { removeLeftoverTemps } from './persist/atomic-file';
 import { startConsole } from './console/start-console';
 import { startControlServer, type ControlServer } from './console/control-server';
 import type { ConsoleHandle } from './console/console-handle';
@@ -39,7 +39,7 @@ export interface DaemonIo {
 
 /** The composition root: wires config, key store, engines, transports and consoles. */
 export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemon> {
-  const log = createRootLogger(o.logLevel, o.logFile ? pino.destination({ dest: o.logFile, mkdir: true, sync: false }) : undefined);
+  const log = createRootLogger(o.logLevel, o.logFile ? openLogFile(o.logFile) : undefined);
   await fs.mkdir(o.configDir, { recursive: true, mode: 0o700 });
   const hw = new EngineRegistry();
   if (o.card) hw.insertCard(cardProfile(o.card));
@@ -62,9 +62,13 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   });
   const control = await startControl(o, factory({ kind: 'control' }), io);
 
-  if (o.console.kind === 'stdio') io.stdout.write(boot.map((l) => `${l}\n`).join(''));
-  else if (o.console.kind === 'tty') await fs.appendFile(o.console.path, boot.map((l) => `${l}\r\n`).join(''));
-  const consoleHandle: ConsoleHandle | undefined = startConsole(o.console, factory({ kind: o.console.kind === 'tty' ? 'tty' : 'stdio' }), { exitOnError: o.exitOnError });
+  // Boot messages go to the console before its first prompt (never appended to the device
+  // path: a missing device must not become a regular file that the console then reads).
+  const consoleHandle: ConsoleHandle | undefined = startConsole(o.console, factory({ kind: o.console.kind === 'tty' ? 'tty' : 'stdio' }), {
+    exitOnError: o.exitOnError,
+    banner: boot.map((l) => `${l}\n`).join(''),
+    output: io.stdout,
+  });
   log.info({ configDir: o.configDir, console: o.console.kind, control: control?.path, kernel: o.kernel }, 'ikegated started');
 
   let closed: Promise<void> | undefined;
@@ -87,12 +91,24 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
 
 /** Load startup-config (or the embedded default); returns the lines to show on the console. */
 async function bootConfiguration(router: Router, table: CommandTable, log: Logger): Promise<string[]> {
-  const saved = await router.services.startup.read();
-  const problems = await loadConfigText(router, table, saved ?? DEFAULT_STARTUP_CONFIG);
   const lines: string[] = [];
-  if (saved === undefined) lines.push('% No startup-config in the configuration directory; using the default configuration.');
+  const store = router.services.startup;
+  for (const name of await removeLeftoverTemps(store.file).catch(() => [])) {
+    log.warn({ file: name }, 'removed a temp file left by an interrupted write memory');
+  }
+  let saved: string | undefined;
+  try {
+    saved = await store.read();
+    if (saved === undefined) lines.push('% No startup-config in the configuration directory; using the default configuration.');
+  } catch (err) {
+    // Like IOS with unreadable NVRAM: boot on the defaults so the console stays reachable.
+    const e = err as NodeJS.ErrnoException;
+    lines.push(`% Cannot read startup-config ${store.file} (${e.code ?? e.message}); using the default configuration.`);
+    log.error({ file: store.file, err: e.message }, 'cannot read startup-config');
+  }
+  const problems = await loadConfigText(router, table, saved ?? DEFAULT_STARTUP_CONFIG);
   for (const p of problems) {
-    const text = redactConfigLine(p.text.trim());
+    const text = redactBootLine(p.text);
     lines.push(`% startup-config line ${p.line}: ${p.message.replace(/^% /, '')}  [${text}]`);
     log.warn({ line: p.line, text, error: p.message }, 'startup-config line rejected');
   }
@@ -102,6 +118,25 @@ async function bootConfiguration(router: Router, table: CommandTable, log: Logge
   }
   for (const p of router.services.keys.problems()) lines.push(`% Key store: ${p.file}: ${p.reason}`);
   return lines;
+}
+
+/**
+ * A rejected startup-config line fit for the console and the log. Beyond redactConfigLine it
+ * also catches abbreviated keywords (`cry isa key SECRET ...`, `ena sec SECRET`): a line that
+ * failed to parse may still carry a secret, and over-redacting a broken line costs nothing.
+ */
+export function redactBootLine(line: string): string {
+  const words = redactConfigLine(line.trim()).split(/\s+/);
+  const is = (i: number, keyword: string): boolean => {
+    const w = words[i]?.toLowerCase();
+    return w !== undefined && w !== '' && keyword.startsWith(w);
+  };
+  const i = words[0]?.toLowerCase() === 'no' ? 1 : 0;
+  let secret = -1;
+  if (is(i, 'crypto') && is(i + 1, 'isakmp') && is(i + 2, 'key')) secret = i + 3;
+  else if (is(i, 'enable') && is(i + 1, 'secret')) secret = /^[09]$/.test(words[i + 2] ?? '') && words.length > i + 3 ? i + 3 : i + 2;
+  if (secret >= 0 && words[secret] !== undefined) words[secret] = '<redacted>';
+  return words.join(' ');
 }
 
 /** Keep the engine registry in step with the config, and warn when a card comes in (IOS scans the config). */
@@ -120,19 +155,30 @@ function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {
   });
 }
 
+/** Binds IKE's ports; whatever fails is told in one line (the console works regardless). */
 async function bindIke(o: DaemonOptions, log: Logger, io: DaemonIo): Promise<UdpEndpoint[]> {
   const ikeLog = log.child({ subsystem: 'ike' });
   const endpoints: UdpEndpoint[] = [];
-  for (const port of [o.ikePort, o.natTPort]) {
+  const failures: string[] = [];
+  for (const port of [...new Set([o.ikePort, o.natTPort])]) {
     try {
-      endpoints.push(await bindUdp(o.ikeAddress, port, (msg, from) => {
-        ikeLog.debug({ port, from: `${from.address}:${from.port}`, bytes: msg.length }, 'IKE datagram received');
-      }));
+      endpoints.push(await bindUdp(
+        o.ikeAddress,
+        port,
+        (msg, from) => ikeLog.debug({ port, from: `${from.address}:${from.port}`, bytes: msg.length }, 'IKE datagram received'),
+        (err) => ikeLog.error({ port, err: err.message }, 'IKE socket error'),
+      ));
+      ikeLog.info({ address: o.ikeAddress, port }, 'IKE UDP port bound');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      io.notice(`ikegated: cannot bind UDP ${o.ikeAddress}:${port} (${e.code ?? e.message}${e.code === 'EACCES' ? ': needs root' : e.code === 'EADDRINUSE' ? ': another IKE daemon is running' : ''}); IKE is unavailable on this port, the console still works`);
+      const why = e.code === 'EACCES' ? ': needs root' : e.code === 'EADDRINUSE' ? ': in use, another IKE daemon?' : '';
+      failures.push(`${o.ikeAddress}:${port} (${e.code ?? e.message}${why})`);
       ikeLog.warn({ port, err: e.message }, 'cannot bind IKE port');
     }
+  }
+  if (failures.length > 0) {
+    const ports = failures.length === 1 ? 'this port' : 'these ports';
+    io.notice(`ikegated: cannot bind UDP ${failures.join(' and ')}; IKE is unavailable on ${ports}, the console still works`);
   }
   return endpoints;
 }

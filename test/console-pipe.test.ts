@@ -127,3 +127,13 @@ t.test('a broken input stream ends the console with 1', async (t) => {
   input.destroy(new Error('EIO'));
   t.equal(await handle.done, 1);
 });
+
+t.test('stdio console: the boot banner comes before the first prompt', async (t) => {
+  const factory = fakeFactory();
+  const input = new PassThrough();
+  const sink = new Sink();
+  const handle = startStdioConsole(factory, { exitOnError: false, banner: '% boot notice\n', input, output: sink.stream });
+  input.end('show version\n');
+  t.equal(await handle.done, 0);
+  t.equal(sink.text, '% boot notice\nRouter>show version\nikegate fake 1.0\nRouter>\n');
+});

@@ -116,7 +116,10 @@ export class Grammar<C extends CommandSpec> {
         const chain: GrammarNode<C>[] = [];
         for (let i = 0; i < item.repeat; i++) {
           const node = this.node(item.token, capture, command);
-          for (const p of prev) (p ? p.next : this.roots).push(node);
+          for (const p of prev) {
+            if (p?.token.kind === 'line') throw new Error(`syntax "${command.syntax}": LINE must be the last item`);
+            (p ? p.next : this.roots).push(node);
+          }
           chain.push(node);
           prev = [node];
         }
@@ -232,12 +235,14 @@ export class Grammar<C extends CommandSpec> {
     const partial = (words[words.length - 1] as Word).text.toLowerCase();
     const out = new Set<string>();
     for (const s of walked) {
+      if (s.rest) continue;
       for (const n of this.children(s.node)) {
-        if (n.token.kind === 'keyword' && n.token.text.startsWith(partial)) out.add(n.token.text);
+        // IOS: "policy 1?" answers "<1-10000>"; a keyword is listed when it extends the word.
+        if (n.token.kind === 'keyword' ? n.token.text.startsWith(partial) : mayBegin(n.token, partial)) out.add(display(n.token));
       }
     }
     if (out.size === 0) return { kind: 'invalid', column: (words[words.length - 1] as Word).column };
-    return { kind: 'words', words: [...out].sort() };
+    return { kind: 'words', words: [...out].sort((a, b) => sortKey(a).localeCompare(sortKey(b))) };
   }
 
   /** Tab completion: full lines completing the last partial keyword. */
@@ -299,6 +304,15 @@ function matchToken(token: Token, text: string): Strength | undefined {
     case 'word':
     case 'line':
       return 'loose';
+  }
+}
+
+/** Could a word being typed still become this variable (for help on a partial word)? */
+function mayBegin(token: Token, partial: string): boolean {
+  switch (token.kind) {
+    case 'range': return /^\d{1,10}$/.test(partial);
+    case 'ipv4': return /^\d{1,3}(\.\d{0,3}){0,3}$/.test(partial);
+    default: return true;
   }
 }
 

@@ -85,6 +85,7 @@ export const KEYWORD_HELP: Readonly<Record<string, string>> = {
   exportable: 'Allow the key to be exported',
   modulus: 'Provide number of modulus bits on the command line',
   keysize: 'Number of bits in the EC key',
+  keysizes: 'Number of bits in the EC key',
   mypubkey: 'Show public keys associated with this router',
   'pubkey-chain': 'Peer public key chain management',
   'named-key': 'Configure a public key by name',

@@ -4,8 +4,8 @@ import { hardwareWarnings } from '../config/hardware-warnings';
 import type { Command, CommandContext, Question } from './command';
 import type { CommandTable } from './command-table';
 import { CliError } from './cli-error';
-import type { Args, MatchResult } from './grammar';
-import { CONFIG_SUBMODES, GrammarMode, ModeFrame, promptFor } from './modes';
+import type { Args, Grammar, MatchResult } from './grammar';
+import { CONFIG_MODES, CONFIG_SUBMODES, GrammarMode, ModeFrame, promptFor } from './modes';
 import type { Router } from './router';
 import { acceptKeyStringLine } from './key-string-input';
 
@@ -23,6 +23,8 @@ export interface SessionSource {
 export class CliSession implements ConsoleSession {
   private frames: ModeFrame[];
   private question: Question | undefined;
+  /** The line being run (for messages quoting it). */
+  private typed = '';
   private readonly listeners = new Set<(text: string) => void>();
   private readonly unsubscribe: () => void;
 
@@ -59,13 +61,32 @@ export class CliSession implements ConsoleSession {
   complete(line: string): string[] {
     const top = this.mode;
     if (!top || top.mode === 'config-pubkey' || this.question) return [];
-    return this.table.grammar(top.mode).complete(line);
+    const doRest = this.doCommandRest(top.mode, line);
+    if (doRest !== undefined) {
+      return this.table.grammar('exec').complete(line.slice(doRest)).map((c) => `${line.slice(0, doRest)}${c}`);
+    }
+    for (const mode of this.grammarModes()) {
+      const r = this.table.grammar(mode).complete(line);
+      if (r.length > 0) return r;
+    }
+    return [];
   }
 
   help(line: string): string {
     const top = this.mode;
     if (!top || top.mode === 'config-pubkey' || this.question) return '';
-    const r = this.table.grammar(top.mode).help(line);
+    let r: ReturnType<Grammar<Command>['help']>;
+    let offset = 0;
+    const doRest = this.doCommandRest(top.mode, line);
+    if (doRest !== undefined) {
+      r = this.table.grammar('exec').help(line.slice(doRest));
+      offset = doRest;
+    } else {
+      // Like command execution, help falls back to the enclosing modes when the current
+      // mode cannot make sense of the line (IOS: `crypto isakmp ?` in a sub-mode).
+      const results = this.grammarModes().map((mode) => this.table.grammar(mode).help(line));
+      r = results.reduce((best, x) => (progress(x) > progress(best) ? x : best));
+    }
     switch (r.kind) {
       case 'next': {
         const width = Math.max(0, ...r.entries.map(([t]) => t.length));
@@ -74,10 +95,35 @@ export class CliSession implements ConsoleSession {
       case 'words':
         return `${r.words.join('  ')}\n`;
       case 'invalid':
-        return `${' '.repeat(this.prompt().length + r.column)}^\n% Invalid input detected at '^' marker.\n`;
+        return `${' '.repeat(this.prompt().length + offset + r.column)}^\n% Invalid input detected at '^' marker.\n`;
       case 'ambiguous':
-        return `% Ambiguous command: "${r.text}"\n`;
+        return `% Ambiguous command: "${line.slice(0, offset)}${r.text}"\n`;
     }
+  }
+
+  /** The grammar modes a line may be read in: the current one, then the enclosing config modes (IOS fallback). */
+  private grammarModes(): GrammarMode[] {
+    const out: GrammarMode[] = [];
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const mode = (this.frames[i] as ModeFrame).mode;
+      if (mode === 'config-pubkey') return out;
+      out.push(mode);
+      if (!CONFIG_SUBMODES.includes(mode)) break;
+    }
+    return out;
+  }
+
+  /**
+   * For `do <exec command>` in a config mode: where the exec command starts in `line`, once
+   * `do` and a space have been typed (help and completion then follow the EXEC grammar).
+   */
+  private doCommandRest(mode: GrammarMode, line: string): number | undefined {
+    if (!CONFIG_MODES.includes(mode)) return undefined;
+    const m = /^(\s*(\S+)\s+)/.exec(line);
+    if (!m) return undefined;
+    const first = (m[2] as string).toLowerCase();
+    if (first !== 'do' && this.table.grammar(mode).complete(first).join() !== 'do ') return undefined;
+    return (m[1] as string).length;
   }
 
   onMessage(listener: (text: string) => void): () => void {
@@ -95,6 +141,7 @@ export class CliSession implements ConsoleSession {
   }
 
   private async runLine(line: string, out: string[], promptWidth: number): Promise<boolean> {
+    this.typed = line;
     const question = this.question;
     if (question) {
       this.question = undefined;
@@ -108,31 +155,44 @@ export class CliSession implements ConsoleSession {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('!')) return true;
 
+    // IOS: a line the sub-mode does not know is tried in the enclosing modes (up to global
+    // configuration); if one accepts it, the session leaves the inner modes and runs it there.
+    const modes = this.grammarModes();
     let match = this.table.grammar(top.mode).match(line);
-    let toConfig = false;
-    if (match.kind !== 'ok' && CONFIG_SUBMODES.includes(top.mode)) {
-      // IOS: a global command typed in a sub-mode leaves the sub-mode and runs.
-      const global = this.table.grammar('config').match(line);
-      if (global.kind === 'ok') {
-        match = global;
-        toConfig = true;
+    let depth = this.frames.length;
+    if (match.kind !== 'ok') {
+      let reported: MatchResult<Command> = match;
+      for (let i = 1; i < modes.length; i++) {
+        const m = this.table.grammar(modes[i] as GrammarMode).match(line);
+        if (m.kind === 'ok') {
+          match = m;
+          depth = this.frames.length - i;
+          break;
+        }
+        if (progress(m) > progress(reported)) reported = m;
       }
+      if (match.kind !== 'ok') match = reported;
     }
     if (match.kind !== 'ok') {
-      out.push(...describeMismatch(match, promptWidth));
+      out.push(...describeMismatch(match as Exclude<MatchResult<Command>, { kind: 'ok' }>, promptWidth));
       return false;
     }
     this.log(line, match.command, match.args);
     const { command, args } = match;
-    return this.invoke(out, promptWidth, (ctx) => command.run(ctx, args), toConfig);
+    return this.invoke(out, promptWidth, (ctx) => command.run(ctx, args), depth);
   }
 
   private log(line: string, command: Command, args: Args): void {
-    let shown = line.trim();
-    for (const [name, value] of args.list()) {
-      if (command.secret?.includes(name)) shown = shown.split(value).join('<redacted>');
+    let shown = line;
+    // Replace each secret word where it was typed (by column, quotes included), right to
+    // left so earlier columns stay valid.
+    const secrets = args.list().filter(([name]) => command.secret?.includes(name)).sort((a, b) => b[2] - a[2]);
+    for (const [, , column] of secrets) {
+      const raw = /^("[^"]*"|\S+)/.exec(shown.slice(column));
+      const length = raw ? (raw[1] as string).length : 0;
+      shown = `${shown.slice(0, column)}<redacted>${shown.slice(column + length)}`;
     }
-    this.router.services.log.info({ source: this.options.source, command: shown }, 'command');
+    this.router.services.log.info({ source: this.options.source, command: shown.trim() }, 'command');
   }
 
   /** Run `fn` on a draft configuration and frame stack; adopt both only if it succeeds. */
@@ -140,17 +200,20 @@ export class CliSession implements ConsoleSession {
     out: string[],
     promptWidth: number,
     fn: (ctx: CommandContext) => void | Promise<void>,
-    toConfig = false,
+    depth = this.frames.length,
   ): Promise<boolean> {
     const revision = this.router.revision;
     const before = this.router.config;
     const draft = this.router.draft();
-    let frames = [...this.frames];
-    if (toConfig) frames = frames.slice(0, frames.findIndex((f) => f.mode === 'config') + 1);
+    // depth < frames: the command was found in an enclosing mode, which it runs in.
+    let frames = this.frames.slice(0, depth);
     let question: Question | undefined;
     const ctx = this.context(draft, () => frames, (f) => (frames = f), out, (q) => (question = q), promptWidth);
     try {
-      await fn(ctx);
+      // A synchronous command must not yield here: another session could commit meanwhile
+      // and this one would be refused for nothing. Only commands that really wait can race.
+      const pending = fn(ctx);
+      if (pending instanceof Promise) await pending;
     } catch (err) {
       if (err instanceof CliError) {
         out.push(`% ${err.message}`);
@@ -206,6 +269,8 @@ export class CliSession implements ConsoleSession {
       runExec: async (line, column) => {
         const m = this.table.grammar('exec').match(line);
         if (m.kind === 'invalid') out.push(`${' '.repeat(promptWidth + column + m.column)}^`);
+        // IOS quotes the whole typed line up to the ambiguous word ("do c").
+        if (m.kind === 'ambiguous') throw new CliError(mismatchMessage({ ...m, text: `${this.typed.slice(0, column)}${m.text}`.trim() }));
         if (m.kind !== 'ok') throw new CliError(mismatchMessage(m));
         const sub: CommandContext = {
           ...ctx,
@@ -219,6 +284,14 @@ export class CliSession implements ConsoleSession {
     };
     return ctx;
   }
+}
+
+/**
+ * How far the grammar got with a line: a word it could not read at all scores its column;
+ * anything else (incomplete, ambiguous, accepted, help) read every word.
+ */
+function progress(r: { kind: string; column?: number }): number {
+  return r.kind === 'invalid' ? (r.column as number) : Number.MAX_SAFE_INTEGER;
 }
 
 function describeMismatch(m: Exclude<MatchResult<Command>, { kind: 'ok' }>, promptWidth: number): string[] {

@@ -66,6 +66,7 @@ export function parseSyntax(src: string): SyntaxItem[] {
     const body = rep ? (rep[1] as string) : t;
     const repeat = rep ? Number(rep[2]) : 1;
     if (rep && !capture) throw new Error(`syntax "${src}": repeated item needs a capture`);
+    if (repeat < 1) throw new Error(`syntax "${src}": repeat count must be at least 1`);
     return { type: 'token', token: tokenOf(body, src), repeat, ...(capture ? { capture } : {}) };
   }
 
@@ -76,7 +77,12 @@ export function parseSyntax(src: string): SyntaxItem[] {
 
 function tokenOf(text: string, src: string): Token {
   const range = /^<(\d+)-(\d+)>$/.exec(text);
-  if (range) return { kind: 'range', lo: Number(range[1]), hi: Number(range[2]) };
+  if (range) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (lo > hi) throw new Error(`syntax "${src}": empty range "${text}"`);
+    return { kind: 'range', lo, hi };
+  }
   if (text === 'A.B.C.D') return { kind: 'ipv4' };
   if (text === 'WORD') return { kind: 'word' };
   if (text === 'LINE') return { kind: 'line' };

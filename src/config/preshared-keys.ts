@@ -22,6 +22,11 @@ export function addressTarget(address: string, mask: string | undefined): Presha
 /** Add or replace the key for a target (one key per address/mask or hostname). */
 export function setPresharedKey(config: Config, entry: PresharedKey): void {
   if (entry.key.length > MAX_KEY_LENGTH) throw new CliError(`Pre-shared key is too long: at most ${MAX_KEY_LENGTH} characters`);
+  // One word of printable characters: running-config writes the key unquoted, so a key
+  // with a space or a double quote (typed "in quotes") could not be read back.
+  if (!/^[\x21-\x7e]+$/.test(entry.key) || entry.key.includes('"')) {
+    throw new CliError('Invalid pre-shared key: use printable characters without spaces or double quotes');
+  }
   const keys = config.isakmp.keys;
   const i = keys.findIndex((k) => sameTarget(k.target, entry.target));
   if (i >= 0) keys[i] = entry;

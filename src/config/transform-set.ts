@@ -40,7 +40,16 @@ function roleText(role: Role): string {
   }
 }
 
-export function setTransformSet(config: Config, name: string, transforms: Transform[]): void {
+/** The key size a transform uses when none is typed (esp-aes and esp-gcm: 128 bits). */
+export const DEFAULT_KEY_BITS = 128;
+
+/** `esp-aes 128` is `esp-aes`: one form in the model, so a rendered config reloads equal. */
+function canonicalTransform(t: Transform): Transform {
+  return t.keyBits === DEFAULT_KEY_BITS ? { name: t.name } : t;
+}
+
+export function setTransformSet(config: Config, name: string, typed: Transform[]): void {
+  const transforms = typed.map(canonicalTransform);
   checkTransforms(transforms);
   const existing = config.transformSets.find((t) => t.name === name);
   if (existing) existing.transforms = transforms;
@@ -67,12 +76,11 @@ export function transformSetUsers(config: Config, name: string): string[] {
 
 /** Transform as typed in configuration ("esp-aes 256"). */
 export function transformConfigText(t: Transform): string {
-  const defaultBits = 128;
-  return t.keyBits !== undefined && t.keyBits !== defaultBits ? `${t.name} ${t.keyBits}` : t.name;
+  return t.keyBits !== undefined && t.keyBits !== DEFAULT_KEY_BITS ? `${t.name} ${t.keyBits}` : t.name;
 }
 
 /** Transform as IOS shows it in show commands ("esp-256-aes"). */
 export function transformShowText(t: Transform): string {
-  if (t.name === 'esp-aes' && t.keyBits && t.keyBits !== 128) return `esp-${t.keyBits}-aes`;
+  if (t.name === 'esp-aes' && t.keyBits && t.keyBits !== DEFAULT_KEY_BITS) return `esp-${t.keyBits}-aes`;
   return transformConfigText(t);
 }

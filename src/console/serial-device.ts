@@ -11,14 +11,15 @@ export interface SerialDevice {
   close(): void;
 }
 
+/** Opens an existing device (never creates a file); throws "cannot open console device PATH: CODE". */
 export function openSerialDevice(path: string): SerialDevice {
   // O_NOCTTY: the daemon must not adopt its console as controlling terminal (no SIGHUP on hangup).
   const flags = fs.constants.O_RDWR | fs.constants.O_NOCTTY;
-  const readFd = fs.openSync(path, flags);
+  const readFd = openDevice(path, flags);
   let writeFd: number;
   try {
     // Each stream owns and closes its own descriptor.
-    writeFd = fs.openSync(path, flags);
+    writeFd = openDevice(path, flags);
   } catch (err) {
     fs.closeSync(readFd);
     throw err;
@@ -31,6 +32,15 @@ export function openSerialDevice(path: string): SerialDevice {
   const input = fs.createReadStream(path, { fd: readFd });
   const output = fs.createWriteStream(path, { fd: writeFd });
   return { input, output, isTTY: false, close: () => closeBoth(input, output) };
+}
+
+function openDevice(path: string, flags: number): number {
+  try {
+    return fs.openSync(path, flags);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot open console device ${path}: ${e.code ?? e.message}`);
+  }
 }
 
 function closeBoth(input: NodeJS.ReadableStream & { destroy(): void }, output: { destroy(): void }): void {

@@ -9,6 +9,8 @@ import { runTtyConsole, type TtyInput } from './tty-console';
 export interface StdioConsoleOptions {
   /** Pipe input only: stop at the first rejected command, exit code 1. */
   exitOnError: boolean;
+  /** Lines shown before the first prompt (boot messages), each ended by "\n". */
+  banner?: string;
   input?: TtyInput & { isTTY?: boolean };
   output?: NodeJS.WritableStream;
 }
@@ -23,6 +25,7 @@ export function startStdioConsole(factory: SessionFactory, options: StdioConsole
   const interactive = input.isTTY === true;
   const open = async (): Promise<LineSession> =>
     localLineSession(factory.openSession({ interactive, privileged: false }));
+  if (options.banner) output.write(options.banner);
   const handle = interactive
     ? runTtyConsole(input, output, open, { persistent: false })
     : runPipeConsole(input, output, open, { persistent: false, exitOnError: options.exitOnError });
@@ -33,10 +36,12 @@ export function startStdioConsole(factory: SessionFactory, options: StdioConsole
  * The console on a serial device. Like a router's console port it outlives its sessions:
  * `done` resolves only if the device fails or is closed, and the daemon should keep running.
  */
-export function startSerialConsole(factory: SessionFactory, path: string): ConsoleHandle {
+export function startSerialConsole(factory: SessionFactory, path: string, banner?: string): ConsoleHandle {
   const device = openSerialDevice(path);
   const open = async (): Promise<LineSession> =>
     localLineSession(factory.openSession({ interactive: device.isTTY, privileged: false }));
+  // Through the device's own stream (a terminal turns "\n" into "\r\n"), before any prompt.
+  if (banner) device.output.write(banner);
   const handle = device.isTTY
     ? runTtyConsole(device.input, device.output, open, { persistent: true })
     : runPipeConsole(device.input, device.output, open, { persistent: true, exitOnError: false });
@@ -48,13 +53,13 @@ export function startSerialConsole(factory: SessionFactory, path: string): Conso
 export function startConsole(
   spec: ConsoleSpec,
   factory: SessionFactory,
-  options: { exitOnError: boolean },
+  options: { exitOnError: boolean; banner?: string; output?: NodeJS.WritableStream },
 ): ConsoleHandle | undefined {
   switch (spec.kind) {
     case 'stdio':
       return startStdioConsole(factory, options);
     case 'tty':
-      return startSerialConsole(factory, spec.path);
+      return startSerialConsole(factory, spec.path, options.banner);
     case 'none':
       return undefined;
   }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Router } from '../../src/cli/router';
 import { CommandTable } from '../../src/cli/command-table';
 import { ALL_COMMANDS } from '../../src/cli/commands';
@@ -19,11 +19,24 @@ export interface TestRouter {
   hw: EngineRegistry;
   /** A new session (privileged unless told otherwise). */
   session(opts?: { privileged?: boolean; interactive?: boolean }): CliSession;
-  /** Run lines in a fresh privileged session; returns the joined output and whether all succeeded. */
-  run(...lines: string[]): Promise<{ output: string; ok: boolean; results: Array<{ line: string; output: string; ok: boolean }> }>;
+  /**
+   * Run lines in a fresh privileged session; returns the joined output and whether all succeeded.
+   * Each result's `progress` holds what the line showed at once while it ran (ctx.progress, e.g.
+   * key generation); `output` is what it printed on completion, as CliSession.execute returns it.
+   */
+  run(...lines: string[]): Promise<{ output: string; ok: boolean; results: RunResult[] }>;
 }
 
-export async function testRouter(opts: { card?: string } = {}): Promise<TestRouter> {
+export interface RunResult {
+  line: string;
+  output: string;
+  ok: boolean;
+  /** Text the session emitted while the line ran (progress lines), in order. */
+  progress: string;
+}
+
+/** `log`: a logger for the router's services (default: silent). */
+export async function testRouter(opts: { card?: string; log?: Logger } = {}): Promise<TestRouter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ikegate-test-'));
   const hw = new EngineRegistry();
   if (opts.card) hw.insertCard(cardProfile(opts.card));
@@ -31,8 +44,12 @@ export async function testRouter(opts: { card?: string } = {}): Promise<TestRout
     hw,
     keys: await KeyStore.open(path.join(dir, 'keys')),
     startup: new StartupStore(dir),
-    log: pino({ level: 'silent' }),
+    log: opts.log ?? pino({ level: 'silent' }),
     version: '0.1.0',
+  });
+  // As the daemon wires it (src/daemon.ts, watchEngines): `[no] crypto engine accelerator` drives the registry.
+  router.onChange((before, after) => {
+    if (before.engineAccelerator !== after.engineAccelerator) hw.setAcceleratorEnabled(after.engineAccelerator);
   });
   const session = (o: { privileged?: boolean; interactive?: boolean } = {}): CliSession =>
     new CliSession(router, TABLE, { interactive: o.interactive ?? false, privileged: o.privileged ?? true, source: { kind: 'stdio' } });
@@ -43,10 +60,13 @@ export async function testRouter(opts: { card?: string } = {}): Promise<TestRout
     session,
     async run(...lines) {
       const s = session();
-      const results = [];
+      const results: RunResult[] = [];
+      let progress: string[] = [];
+      s.onMessage((text) => progress.push(`${text}\n`));
       for (const line of lines) {
+        progress = [];
         const r = await s.execute(line);
-        results.push({ line, output: r.output, ok: r.ok });
+        results.push({ line, output: r.output, ok: r.ok, progress: progress.join('') });
       }
       s.close();
       return { output: results.map((r) => r.output).join(''), ok: results.every((r) => r.ok), results };

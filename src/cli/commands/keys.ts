@@ -3,11 +3,11 @@ import type { ModeFrame } from '../modes';
 import type { KeyUsage } from '../../config/model';
 import { CliError } from '../cli-error';
 import { canonicalIpv4 } from '../../config/ipv4';
-import { checkDnsName } from '../../config/names';
+import { checkDnsName, checkTag } from '../../config/names';
 import { ensurePeerKey, peerKeyAt, removePeerKey } from '../../config/pubkey-chain';
 import { generateRsaKeyPair, RSA_MODULUS_MAX, RSA_MODULUS_MIN } from '../../keys/rsa-keygen';
 import { generateEcKeyPair } from '../../keys/ec-keygen';
-import type { NewKeyPair } from '../../keys/key-store';
+import { MAX_LABEL_BYTES, type NewKeyPair } from '../../keys/key-store';
 import { renderMyPublicKeys, renderPeerKeyDetail, renderPeerKeyTable } from '../../show/keys';
 
 const RECOMMENDED_MODULUS = 2048;
@@ -31,6 +31,14 @@ const HELP: Record<string, string> = {
 function defaultLabel(ctx: CommandContext): string {
   if (ctx.config.domainName === undefined) throw new CliError('Please define a domain-name first (ip domain name NAME), or give a label.');
   return `${ctx.config.hostname}.${ctx.config.domainName}`;
+}
+
+/**
+ * The label typed (or the FQDN default), checked before any work: one word of printable
+ * characters that the key store can keep (a file name holds it, hex-encoded).
+ */
+function keyLabel(ctx: CommandContext, typed: string | undefined): string {
+  return checkTag(typed ?? defaultLabel(ctx), 'key label', MAX_LABEL_BYTES);
 }
 
 function replaceQuestion(label: string, go: (ctx: CommandContext) => Promise<void>): Parameters<CommandContext['ask']>[0] {
@@ -80,7 +88,7 @@ export const keyCommands: Command[] = [
     syntax: 'crypto key generate rsa kind:{general-keys|usage-keys} [label l:WORD] [exportable] [modulus bits:<360-4096>]',
     help: HELP,
     run(ctx, args) {
-      const label = args.get('l') ?? defaultLabel(ctx);
+      const label = keyLabel(ctx, args.get('l'));
       const usages: KeyUsage[] = args.str('kind') === 'usage-keys' ? ['signature', 'encryption'] : ['general'];
       const exportable = args.has('exportable');
       const bits = args.get('bits') === undefined ? RECOMMENDED_MODULUS : args.num('bits');
@@ -107,7 +115,7 @@ export const keyCommands: Command[] = [
     syntax: 'crypto key generate ec {keysize|keysizes} size:{256|384} [label l:WORD]',
     help: HELP,
     run(ctx, args) {
-      const label = args.get('l') ?? defaultLabel(ctx);
+      const label = keyLabel(ctx, args.get('l'));
       const size = args.num('size') as 256 | 384;
       return generateOrAsk(ctx, label, async (c) => {
         c.print(`The name for the keys will be: ${label}`);

@@ -43,9 +43,8 @@ export const navigationCommands: Command[] = [
       ctx.enter({ mode: 'config' });
     },
   },
-  { modes: ['user', 'exec'], syntax: 'exit', run: (ctx) => ctx.leave('logout') },
+  { modes: ['user', 'exec'], syntax: 'exit', help: { exit: 'Exit from the EXEC' }, run: (ctx) => ctx.leave('logout') },
   { modes: ['user', 'exec'], syntax: 'logout', run: (ctx) => ctx.leave('logout') },
-  { modes: ['exec'], syntax: 'end', help: { end: 'Nothing to end in privileged EXEC mode' }, run() {} },
   { modes: CONFIG_MODES, syntax: 'exit', run: (ctx) => ctx.leave('exit') },
   { modes: CONFIG_MODES, syntax: 'end', run: (ctx) => ctx.leave('end') },
   {

@@ -13,6 +13,7 @@ export function bindUdp(
   address: string,
   port: number,
   onDatagram: (msg: Buffer, from: dgram.RemoteInfo) => void,
+  onError: (err: Error) => void = () => undefined,
 ): Promise<UdpEndpoint> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
@@ -24,6 +25,8 @@ export function bindUdp(
     sock.on('message', onDatagram);
     sock.bind({ address, port, exclusive: true }, () => {
       sock.off('error', failBind);
+      // A socket error after the bind (e.g. ICMP-driven) must not crash the daemon.
+      sock.on('error', onError);
       resolve({
         port: sock.address().port,
         close: () => new Promise<void>((r) => sock.close(() => r())),
