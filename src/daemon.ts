@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createRootLogger, openLogFile, type Logger } from './log';
 import type { DaemonOptions } from './daemon-options';
@@ -17,6 +16,7 @@ import type { CryptoEngine } from './hw/engine';
 import { KeyStore } from './keys/key-store';
 import { bindUdp, type UdpEndpoint } from './ike/transport/udp-endpoint';
 import { removeLeftoverTemps } from './persist/atomic-file';
+import { makeDirs } from './persist/make-dirs';
 import { startConsole } from './console/start-console';
 import { startControlServer, type ControlServer } from './console/control-server';
 import type { ConsoleHandle } from './console/console-handle';
@@ -40,7 +40,12 @@ export interface DaemonIo {
 /** The composition root: wires config, key store, engines, transports and consoles. */
 export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemon> {
   const log = createRootLogger(o.logLevel, o.logFile ? openLogFile(o.logFile) : undefined);
-  await fs.mkdir(o.configDir, { recursive: true, mode: 0o700 });
+  try {
+    await makeDirs(o.configDir, 0o700);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot create config dir ${o.configDir}: ${e.code ?? e.message}`);
+  }
   const hw = new EngineRegistry();
   if (o.card) hw.insertCard(cardProfile(o.card));
   const router = new Router({
@@ -53,7 +58,6 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   const table = new CommandTable(ALL_COMMANDS);
 
   const boot = await bootConfiguration(router, table, log);
-  hw.setAcceleratorEnabled(router.config.engineAccelerator);
   watchEngines(router, hw, log);
 
   const udp = await bindIke(o, log, io);
@@ -64,11 +68,19 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
 
   // Boot messages go to the console before its first prompt (never appended to the device
   // path: a missing device must not become a regular file that the console then reads).
-  const consoleHandle: ConsoleHandle | undefined = startConsole(o.console, factory({ kind: o.console.kind === 'tty' ? 'tty' : 'stdio' }), {
-    exitOnError: o.exitOnError,
-    banner: boot.map((l) => `${l}\n`).join(''),
-    output: io.stdout,
-  });
+  let consoleHandle: ConsoleHandle | undefined;
+  try {
+    consoleHandle = startConsole(o.console, factory({ kind: o.console.kind === 'tty' ? 'tty' : 'stdio' }), {
+      exitOnError: o.exitOnError,
+      banner: boot.map((l) => `${l}\n`).join(''),
+      output: io.stdout,
+    });
+  } catch (err) {
+    // No console device: release what was opened so a caller in-process is not left with it.
+    await control?.close();
+    await Promise.all(udp.map((u) => u.close()));
+    throw err;
+  }
   log.info({ configDir: o.configDir, console: o.console.kind, control: control?.path, kernel: o.kernel }, 'ikegated started');
 
   let closed: Promise<void> | undefined;
@@ -148,10 +160,12 @@ function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {
   };
   hw.on('card-inserted', (card: CryptoEngine) => scan(`%CRYPTO-6-ENGINE_INSERTED: ${card.name} (${card.driver}) inserted`));
   hw.on('card-removed', (card: CryptoEngine) => router.broadcast(`%CRYPTO-6-ENGINE_REMOVED: ${card.name} (${card.driver}) removed`));
+  // The Router switches the registry with `[no] crypto engine accelerator`; switching a card
+  // back on is like inserting it: scan the configuration again.
   router.onChange((before, after) => {
-    if (before.engineAccelerator === after.engineAccelerator) return;
-    hw.setAcceleratorEnabled(after.engineAccelerator);
-    if (after.engineAccelerator && hw.activeEngine().kind === 'hardware') scan(`%CRYPTO-6-ENGINE_ENABLED: ${hw.activeEngine().name} enabled`);
+    if (!before.engineAccelerator && after.engineAccelerator && hw.activeEngine().kind === 'hardware') {
+      scan(`%CRYPTO-6-ENGINE_ENABLED: ${hw.activeEngine().name} enabled`);
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino, { Logger, DestinationStream } from 'pino';
+import { makeDirsSync } from './persist/make-dirs';
 
 /** Paths redacted from every log record: secrets never reach logs. */
 export const REDACT_PATHS = [
@@ -23,7 +24,7 @@ export function createRootLogger(level: LogLevel, dest: DestinationStream = pino
 export function openLogFile(file: string): DestinationStream {
   let fd: number;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 });
+    makeDirsSync(path.dirname(file), 0o750);
     fd = fs.openSync(file, 'a', 0o640);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

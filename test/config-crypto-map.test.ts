@@ -119,7 +119,7 @@ t.test('set security-association lifetime seconds 120-86400 / kilobytes 2560-419
     await c.ok(t, `set security-association lifetime seconds ${s}`);
     t.equal(entry().lifetimeSeconds, s);
   }
-  for (const kb of [2560, 2561, 4608000 - 1, 4194302, 4194303].filter((x) => x <= 4194303)) {
+  for (const kb of [2560, 2561, 100000, 4194302, 4194303]) {
     await c.ok(t, `set security-association lifetime kilobytes ${kb}`);
     t.equal(entry().lifetimeKilobytes, kb);
   }

@@ -261,32 +261,26 @@ else {
       const next = current.replace(/^hostname K\d+$/m, `hostname K${i}`);
       t.not(next, current);
 
+      const victim = daemon.proc;
       const killed = new Promise<void>((resolve) => {
-        if (i % 2 === 0) {
-          // Even rounds: kill the moment the temp file appears, i.e. mid-write.
-          const watcher = watch(w.dir, (_event, name) => {
-            if (name && String(name).endsWith('.tmp')) {
-              daemon.proc.kill('SIGKILL');
-              watcher.close();
-              resolve();
-            }
-          });
-          // If the write finished before the watcher saw anything, kill afterwards.
-          setTimeout(() => {
-            watcher.close();
-            daemon.proc.kill('SIGKILL');
-            resolve();
-          }, 2000);
-        } else {
-          setTimeout(() => {
-            daemon.proc.kill('SIGKILL');
-            resolve();
-          }, Math.floor(Math.random() * 15));
-        }
+        const kill = (): void => {
+          clearTimeout(fallback);
+          watcher?.close();
+          victim.kill('SIGKILL');
+          resolve();
+        };
+        // Even rounds: kill the moment the temp file appears, i.e. mid-write (or, if the
+        // watcher never sees it, shortly after). Odd rounds: after a random short delay.
+        const watcher = i % 2 === 0
+          ? watch(w.dir, (_event, name) => {
+            if (name && String(name).endsWith('.tmp')) kill();
+          })
+          : undefined;
+        const fallback = setTimeout(kill, watcher ? 2000 : Math.floor(Math.random() * 15));
       });
       session.execute('write memory').catch(() => undefined);
       await killed;
-      await daemon.proc.exited;
+      await victim.exited;
       client.close();
 
       const after = readFileSync(file, 'utf8');

@@ -181,4 +181,26 @@ else {
     const exit = await proc.wait();
     t.equal(exit.code, 0);
   });
+
+  t.test('a log file that cannot be opened: one clear line, exit 1 (no crash trace, no hang)', async (t) => {
+    const w = workspace(t);
+    mkdirSync(path.join(w.root, 'a-directory'));
+    const isDir = await runPipe(t, { dir: w.dir, logFile: path.join(w.root, 'a-directory') }, 'show version\n');
+    t.equal(isDir.code, 1);
+    t.equal(isDir.stderr, `ikegated: cannot open log file ${path.join(w.root, 'a-directory')}: EISDIR\n`);
+    t.equal(isDir.stdout, '', 'no console when the daemon cannot start');
+    if (existsSync('/proc/self')) {
+      // Node's recursive mkdir spins forever under /proc; the daemon must not.
+      const proc = await runPipe(t, { dir: w.dir, logFile: '/proc/no-such-dir/ikegated.log' }, 'show version\n');
+      t.equal(proc.code, 1);
+      t.equal(proc.stderr, 'ikegated: cannot open log file /proc/no-such-dir/ikegated.log: ENOENT\n');
+      const cfg = await runPipe(t, { dir: '/proc/no-such-dir/cfg', logFile: w.log }, 'show version\n');
+      t.equal(cfg.code, 1);
+      t.equal(cfg.stderr, 'ikegated: cannot create config dir /proc/no-such-dir/cfg: ENOENT\n');
+    }
+    const nested = path.join(w.root, 'var', 'log', 'ikegate', 'ikegated.log');
+    const ok = await runPipe(t, { dir: w.dir, logFile: nested }, 'show version\n');
+    t.equal(ok.code, 0, 'missing parent directories of the log file are created');
+    t.ok(jsonLines(readFileSync(nested, 'utf8')).length > 0);
+  });
 }

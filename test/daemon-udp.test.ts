@@ -5,8 +5,12 @@
  * Spawns dist/: `npm run build && npx tap test/daemon-udp.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
 import t from 'tap';
+import { startDaemon } from '../src/daemon';
+import { parseDaemonArgs } from '../src/daemon-options';
 import {
   freeUdpPorts, holdUdpPort, ikegate, jsonLines, missingBuild, noteStaleBuild, plainLines, runPipe, startBackground,
   tryBindUdp, workspace,
@@ -90,5 +94,19 @@ else {
     t.equal(r.code, 0);
     t.equal(await tryBindUdp(free), 'EADDRINUSE', 'the other port is bound anyway');
     t.equal((await daemon.stop()).code, 0);
+  });
+
+  t.test('in-process: a console device that cannot be opened releases the ports and the socket', async (t) => {
+    const w = workspace(t);
+    const [ike, natT] = await freeUdpPorts(2) as [number, number];
+    const options = parseDaemonArgs([
+      '--config-dir', w.dir, '--console', `tty:${path.join(w.root, 'no-tty')}`, '--control', w.socket,
+      '--log-file', w.log, '--ike-port', String(ike), '--nat-t-port', String(natT),
+    ]);
+    if (options === 'help') throw new Error('unexpected');
+    await t.rejects(startDaemon(options, { stdout: new PassThrough(), notice: () => undefined }), { message: /cannot open console device/ });
+    t.equal(await tryBindUdp(ike), 'ok');
+    t.equal(await tryBindUdp(natT), 'ok');
+    t.notOk(existsSync(w.socket), 'the control socket is gone');
   });
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createDraft, finishDraft, original, type Draft } from 'immer';
 import type { Config } from '../config/model';
 import { emptyConfig } from '../config/model';
 import type { EngineRegistry } from '../hw/engine-registry';
@@ -16,9 +17,10 @@ export interface RouterServices {
 }
 
 /**
- * The one configuration every session shares. Commands edit a copy; `commit` swaps it in
- * only if nobody else committed since the copy was taken, so concurrent sessions never
- * lose each other's changes.
+ * The one configuration every session shares. It is immutable: a command edits a
+ * copy-on-write draft (cost proportional to what it changes, not to the config's size), and
+ * `commit` swaps the result in only if nobody else committed since the draft was taken, so
+ * concurrent sessions never lose each other's changes.
  */
 export class Router {
   private current: Config = emptyConfig();
@@ -26,7 +28,10 @@ export class Router {
   private readonly listeners = new Set<(text: string) => void>();
   private readonly changeListeners = new Set<(before: Config, after: Config) => void>();
 
-  constructor(readonly services: RouterServices) {}
+  constructor(readonly services: RouterServices) {
+    // `[no] crypto engine accelerator` drives the engine registry (idempotent when unchanged).
+    this.onChange((_before, after) => services.hw.setAcceleratorEnabled(after.engineAccelerator));
+  }
 
   get config(): Readonly<Config> {
     return this.current;
@@ -37,23 +42,24 @@ export class Router {
   }
 
   /** A private working copy for one command. */
-  draft(): Config {
-    return structuredClone(this.current);
+  draft(): Draft<Config> {
+    return createDraft(this.current);
   }
 
-  /** Replace the configuration; false if another session committed since `revision`. */
-  commit(next: Config, revision: number): boolean {
-    if (revision !== this.generation) return false;
+  /**
+   * Adopt a draft taken at `revision`: 'unchanged' when the command changed nothing,
+   * 'conflict' when another session committed meanwhile (the draft is dropped).
+   */
+  commit(draft: Draft<Config>, revision: number): 'committed' | 'unchanged' | 'conflict' {
+    const base = original(draft);
+    const next = finishDraft(draft) as Config;
+    if (next === base) return 'unchanged';
+    if (revision !== this.generation) return 'conflict';
     const before = this.current;
     this.current = next;
     this.generation++;
     for (const l of this.changeListeners) l(before, next);
-    return true;
-  }
-
-  /** Start over from an empty configuration (boot). */
-  reset(): void {
-    this.commit(emptyConfig(), this.generation);
+    return 'committed';
   }
 
   onChange(listener: (before: Config, after: Config) => void): () => void {

@@ -31,7 +31,12 @@ export class CliSession implements ConsoleSession {
   constructor(
     private readonly router: Router,
     private readonly table: CommandTable,
-    private readonly options: SessionOptions & { source: SessionSource; startIn?: ModeFrame[] },
+    private readonly options: SessionOptions & {
+      source: SessionSource;
+      startIn?: ModeFrame[];
+      /** Print hardware warnings a command causes (off for boot: it reports them all at the end). */
+      entryWarnings?: boolean;
+    },
   ) {
     this.frames = options.startIn ?? (options.privileged ? [{ mode: 'user' }, { mode: 'exec' }] : [{ mode: 'user' }]);
     this.unsubscribe = router.onBroadcast((text) => this.emit(text));
@@ -224,13 +229,12 @@ export class CliSession implements ConsoleSession {
       out.push(`% Internal error: ${(err as Error).message}`);
       return false;
     }
-    if (JSON.stringify(draft) !== JSON.stringify(before)) {
-      if (!this.router.commit(draft, revision)) {
-        out.push('% Configuration was changed by another session meanwhile; command not applied');
-        return false;
-      }
-      out.push(...newWarnings(before, draft, this.router));
+    const outcome = this.router.commit(draft, revision);
+    if (outcome === 'conflict') {
+      out.push('% Configuration was changed by another session meanwhile; command not applied');
+      return false;
     }
+    if (outcome === 'committed' && this.options.entryWarnings !== false) out.push(...newWarnings(before, this.router.config, this.router));
     this.frames = frames;
     this.question = question;
     return true;

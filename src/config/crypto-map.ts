@@ -1,12 +1,13 @@
 import type { Config, CryptoMap, CryptoMapEntry, DynamicMap } from './model';
+import { findWhere, insertedSorted } from './collection';
 
 export function findMap(config: Config, kind: 'crypto' | 'dynamic', tag: string): CryptoMap | DynamicMap | undefined {
   const list: Array<CryptoMap | DynamicMap> = kind === 'crypto' ? config.cryptoMaps : config.dynamicMaps;
-  return list.find((m) => m.tag === tag);
+  return findWhere(list, (m) => m.tag === tag);
 }
 
 export function ensureCryptoMap(config: Config, tag: string): CryptoMap {
-  let m = config.cryptoMaps.find((x) => x.tag === tag);
+  let m = findWhere(config.cryptoMaps, (x) => x.tag === tag);
   if (!m) {
     m = { tag, entries: [], clientConfigInitiate: false, clientConfigRespond: false };
     config.cryptoMaps.push(m);
@@ -15,7 +16,7 @@ export function ensureCryptoMap(config: Config, tag: string): CryptoMap {
 }
 
 export function ensureDynamicMap(config: Config, tag: string): DynamicMap {
-  let m = config.dynamicMaps.find((x) => x.tag === tag);
+  let m = findWhere(config.dynamicMaps, (x) => x.tag === tag);
   if (!m) {
     m = { tag, entries: [] };
     config.dynamicMaps.push(m);
@@ -25,17 +26,16 @@ export function ensureDynamicMap(config: Config, tag: string): DynamicMap {
 
 /** Returns the entry and whether it was just created; keeps entries in sequence order. */
 export function ensureEntry(map: CryptoMap | DynamicMap, seq: number): { entry: CryptoMapEntry; created: boolean } {
-  const found = map.entries.find((e) => e.seq === seq);
+  const found = findWhere(map.entries, (e) => e.seq === seq);
   if (found) return { entry: found, created: false };
-  const entry: CryptoMapEntry = { seq, peers: [], transformSets: [] };
-  map.entries.push(entry);
-  map.entries.sort((a, b) => a.seq - b.seq);
-  return { entry, created: true };
+  map.entries = insertedSorted(map.entries, { seq, peers: [], transformSets: [] }, (e) => e.seq);
+  return { entry: findWhere(map.entries, (e) => e.seq === seq) as CryptoMapEntry, created: true };
 }
 
 /** The entry a config-crypto-map session is editing. */
 export function entryAt(config: Config, kind: 'crypto' | 'dynamic', tag: string, seq: number): CryptoMapEntry {
-  const e = findMap(config, kind, tag)?.entries.find((x) => x.seq === seq);
+  const map = findMap(config, kind, tag);
+  const e = map && findWhere(map.entries, (x) => x.seq === seq);
   if (!e) throw new Error(`internal: crypto map entry ${tag} ${seq} vanished`);
   return e;
 }

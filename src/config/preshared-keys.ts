@@ -1,6 +1,7 @@
 import type { Config, PresharedKey, PresharedKeyTarget } from './model';
 import { CliError } from '../cli/cli-error';
 import { formatIpv4, isContiguousMask, parseIpv4 } from './ipv4';
+import { indexWhere } from './collection';
 
 /** IOS allows pre-shared keys of up to 128 characters. */
 export const MAX_KEY_LENGTH = 128;
@@ -28,14 +29,14 @@ export function setPresharedKey(config: Config, entry: PresharedKey): void {
     throw new CliError('Invalid pre-shared key: use printable characters without spaces or double quotes');
   }
   const keys = config.isakmp.keys;
-  const i = keys.findIndex((k) => sameTarget(k.target, entry.target));
+  const i = indexWhere(keys, (k) => sameTarget(k.target, entry.target));
   if (i >= 0) keys[i] = entry;
   else keys.push(entry);
 }
 
 export function removePresharedKey(config: Config, key: string, target: PresharedKeyTarget): void {
   const keys = config.isakmp.keys;
-  const i = keys.findIndex((k) => sameTarget(k.target, target));
+  const i = indexWhere(keys, (k) => sameTarget(k.target, target));
   if (i < 0) throw new CliError('No such pre-shared key');
   if ((keys[i] as PresharedKey).key !== key) throw new CliError('The key string does not match the configured pre-shared key');
   keys.splice(i, 1);

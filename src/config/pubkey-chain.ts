@@ -1,4 +1,5 @@
 import type { Config, KeyUsage, PeerPublicKey } from './model';
+import { findWhere } from './collection';
 
 export interface PeerKeyRef {
   kind: 'named' | 'addressed';
@@ -11,7 +12,7 @@ function same(k: PeerPublicKey, ref: PeerKeyRef): boolean {
 }
 
 export function ensurePeerKey(config: Config, ref: PeerKeyRef): PeerPublicKey {
-  const found = config.pubkeyChain.find((k) => same(k, ref));
+  const found = findWhere(config.pubkeyChain, (k) => same(k, ref));
   if (found) return found;
   const k: PeerPublicKey = { kind: ref.kind, id: ref.id, usage: ref.usage };
   config.pubkeyChain.push(k);
@@ -19,7 +20,7 @@ export function ensurePeerKey(config: Config, ref: PeerKeyRef): PeerPublicKey {
 }
 
 export function peerKeyAt(config: Config, ref: PeerKeyRef): PeerPublicKey {
-  const k = config.pubkeyChain.find((x) => same(x, ref));
+  const k = findWhere(config.pubkeyChain, (x) => same(x, ref));
   if (!k) throw new Error(`internal: public key ${ref.id} vanished`);
   return k;
 }

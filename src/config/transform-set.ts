@@ -1,6 +1,7 @@
 import type { Config, Transform, TransformSet } from './model';
 import type { TransformName } from './algorithms';
 import { CliError } from '../cli/cli-error';
+import { findWhere } from './collection';
 
 type Role = 'esp-cipher' | 'esp-auth' | 'ah';
 
@@ -51,13 +52,13 @@ function canonicalTransform(t: Transform): Transform {
 export function setTransformSet(config: Config, name: string, typed: Transform[]): void {
   const transforms = typed.map(canonicalTransform);
   checkTransforms(transforms);
-  const existing = config.transformSets.find((t) => t.name === name);
+  const existing = findWhere(config.transformSets, (t) => t.name === name);
   if (existing) existing.transforms = transforms;
   else config.transformSets.push({ name, transforms, mode: 'tunnel' });
 }
 
 export function transformSetAt(config: Config, name: string): TransformSet {
-  const ts = config.transformSets.find((t) => t.name === name);
+  const ts = findWhere(config.transformSets, (t) => t.name === name);
   if (!ts) throw new Error(`internal: transform set ${name} vanished`);
   return ts;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, constants } from 'node:fs';
 import * as path from 'node:path';
+import { makeDirs } from './make-dirs';
 
 /** Distinguishes temp files of one process; Date.now() alone repeats within a millisecond. */
 let tempCounter = 0;
@@ -18,7 +19,7 @@ function tempNameFor(file: string): string {
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   const tmp = tempNameFor(file);
   const fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {

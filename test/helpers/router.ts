@@ -47,10 +47,6 @@ export async function testRouter(opts: { card?: string; log?: Logger } = {}): Pr
     log: opts.log ?? pino({ level: 'silent' }),
     version: '0.1.0',
   });
-  // As the daemon wires it (src/daemon.ts, watchEngines): `[no] crypto engine accelerator` drives the registry.
-  router.onChange((before, after) => {
-    if (before.engineAccelerator !== after.engineAccelerator) hw.setAcceleratorEnabled(after.engineAccelerator);
-  });
   const session = (o: { privileged?: boolean; interactive?: boolean } = {}): CliSession =>
     new CliSession(router, TABLE, { interactive: o.interactive ?? false, privileged: o.privileged ?? true, source: { kind: 'stdio' } });
   return {

@@ -4,6 +4,7 @@ import type { AclEntry, AddressSpec } from '../../config/model';
 import { CliError } from '../cli-error';
 import { aclEntryText, sameEntry, sortedAcls, wildcardSpec } from '../../config/access-list';
 import { canonicalIpv4 } from '../../config/ipv4';
+import { indexWhere } from '../../config/collection';
 
 const HELP = {
   num: 'IP extended access list',
@@ -42,7 +43,7 @@ export const accessListCommands: Command[] = [
       const key = String(args.num('num'));
       const list = (ctx.config.accessLists[key] ??= []);
       // IOS ignores an entry identical to one already in the list.
-      if (!list.some((e) => sameEntry(e, entry))) list.push(entry);
+      if (indexWhere(list, (e) => sameEntry(e, entry)) < 0) list.push(entry);
     },
   },
   {

@@ -7,6 +7,7 @@ import { checkDnsName, checkTag } from '../../config/names';
 import { canonicalIpv4 } from '../../config/ipv4';
 import { ensureCryptoMap, ensureDynamicMap, ensureEntry, entryAt, pruneCryptoMap } from '../../config/crypto-map';
 import { renderCryptoMaps } from '../../show/crypto-map';
+import { indexWhere } from '../../config/collection';
 
 const HELP: Record<string, string> = {
   tag: 'Crypto map tag',
@@ -178,7 +179,7 @@ export const cryptoMapCommands: Command[] = [
     run(ctx, args) {
       const names = args.all('ts');
       for (const n of names) {
-        if (!ctx.config.transformSets.some((t) => t.name === n)) throw new CliError(`Transform set with tag "${n}" does not exist`);
+        if (indexWhere(ctx.config.transformSets, (t) => t.name === n) < 0) throw new CliError(`Transform set with tag "${n}" does not exist`);
       }
       editingEntry(ctx).transformSets = [...new Set(names)];
     },
@@ -232,7 +233,7 @@ export const cryptoMapCommands: Command[] = [
   {
     modes: ['exec'],
     syntax: 'show crypto map [tag tag:WORD]',
-    help: { ...HELP, tag: 'Crypto Map tag' },
+    help: { ...HELP, map: 'Crypto maps', tag: 'Crypto Map tag' },
     run(ctx, args) {
       const tag = args.get('tag');
       if (tag !== undefined && !ctx.config.cryptoMaps.some((m) => m.tag === tag)) throw new CliError(`Crypto map ${tag} does not exist`);
@@ -242,7 +243,7 @@ export const cryptoMapCommands: Command[] = [
   {
     modes: ['exec'],
     syntax: 'show crypto dynamic-map [tag tag:WORD]',
-    help: { ...HELP, tag: 'Dynamic crypto map tag' },
+    help: { ...HELP, 'dynamic-map': 'Crypto map templates', tag: 'Dynamic crypto map tag' },
     run(ctx, args) {
       const tag = args.get('tag');
       if (tag !== undefined && !ctx.config.dynamicMaps.some((m) => m.tag === tag)) throw new CliError(`Dynamic crypto map ${tag} does not exist`);

@@ -143,7 +143,7 @@ export const keyCommands: Command[] = [
   {
     modes: ['exec'],
     syntax: 'show crypto key mypubkey alg:{rsa|ec} [l:WORD]',
-    help: { ...HELP, mypubkey: 'Show public keys associated with this router', rsa: 'Show RSA public keys', ec: 'Show EC public keys', l: 'Key pair label' },
+    help: { ...HELP, key: 'Show long term public keys', mypubkey: 'Show public keys associated with this router', rsa: 'Show RSA public keys', ec: 'Show EC public keys', l: 'Key pair label' },
     run(ctx, args) {
       const only = args.get('l');
       const keys = ctx.services.keys.list().filter((k) => k.algorithm === args.str('alg') && (only === undefined || k.label === only));
@@ -219,7 +219,7 @@ export const keyCommands: Command[] = [
   {
     modes: ['exec'],
     syntax: 'show crypto key pubkey-chain rsa [{name kn:WORD|address addr:A.B.C.D}]',
-    help: { ...HELP, 'pubkey-chain': 'Show peer public keys', rsa: 'Show RSA public keys', name: 'Show the key of a named peer', kn: 'Key name', address: 'Show the key of an addressed peer' },
+    help: { ...HELP, key: 'Show long term public keys', 'pubkey-chain': 'Show peer public keys', rsa: 'Show RSA public keys', name: 'Show the key of a named peer', kn: 'Key name', address: 'Show the key of an addressed peer' },
     run(ctx, args) {
       const name = args.get('kn')?.toLowerCase();
       const addr = args.get('addr');

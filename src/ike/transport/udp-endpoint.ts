@@ -1,12 +1,22 @@
 import * as dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+
+/** A UDP peer: where a datagram came from or goes to. */
+export interface UdpPeer {
+  address: string;
+  port: number;
+}
 
 export interface UdpEndpoint {
+  /** The bound port (the one the system chose when 0 was asked for). */
   readonly port: number;
+  /** Rejects with the send error (EHOSTUNREACH, EMSGSIZE, ...). */
+  send(datagram: Buffer, to: UdpPeer): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Bind one IKE UDP socket. Datagrams go to `onDatagram`; the IKE exchanges plug in there.
+ * Bind one UDP socket (IPv4 or IPv6 after the address). Datagrams go to `onDatagram`.
  * Rejects with the bind error (EACCES without root, EADDRINUSE when another IKE daemon runs).
  */
 export function bindUdp(
@@ -16,7 +26,7 @@ export function bindUdp(
   onError: (err: Error) => void = () => undefined,
 ): Promise<UdpEndpoint> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    const sock = dgram.createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', reuseAddr: false });
     const failBind = (err: Error): void => {
       sock.close();
       reject(err);
@@ -29,6 +39,9 @@ export function bindUdp(
       sock.on('error', onError);
       resolve({
         port: sock.address().port,
+        send: (datagram, to) => new Promise<void>((ok, fail) => {
+          sock.send(datagram, to.port, to.address, (err) => (err ? fail(err) : ok()));
+        }),
         close: () => new Promise<void>((r) => sock.close(() => r())),
       });
     });

@@ -1,0 +1,94 @@
+/**
+ * Answering retransmissions (RFC 2408 section 5): when a peer sends its last message of an
+ * exchange again, our answer was lost, so we send the stored answer again instead of
+ * processing the message a second time. Messages are compared by SHA-256 digest, so only
+ * the digest of what we received is kept.
+ */
+import { createHash } from 'node:crypto';
+import { DEFAULT_RETRANSMIT, retransmitSpanMs } from './retransmit';
+
+export type DuplicateCheck =
+  /** Not the last accepted message: process it. */
+  | { kind: 'new' }
+  /** The last accepted message again, already answered: send `response` again. */
+  | { kind: 'resend'; response: Buffer }
+  /** The last accepted message again, not answered (yet, or it needs no answer): drop it. */
+  | { kind: 'duplicate' };
+
+export interface DuplicateDetectorOptions {
+  /**
+   * How long after the last activity an exchange is remembered; by default as long as our
+   * own retransmission schedule lasts, since a peer retransmitting alike has given up then.
+   */
+  holdMs?: number;
+  now?: () => number;
+}
+
+interface Remembered {
+  digest: Buffer;
+  response?: Buffer;
+  until: number;
+}
+
+const digestOf = (datagram: Buffer): Buffer => createHash('sha256').update(datagram).digest();
+
+/**
+ * Remembers, per exchange (e.g. the cookie pair for phase 1, plus the message ID for phase 2),
+ * the last message accepted from the peer and our answer to it.
+ */
+export class DuplicateDetector {
+  private readonly holdMs: number;
+  private readonly now: () => number;
+  private readonly exchanges = new Map<string, Remembered>();
+
+  constructor(options: DuplicateDetectorOptions = {}) {
+    this.holdMs = options.holdMs ?? retransmitSpanMs(DEFAULT_RETRANSMIT);
+    this.now = options.now ?? Date.now;
+  }
+
+  check(exchange: string, datagram: Buffer): DuplicateCheck {
+    const r = this.live(exchange);
+    if (!r || !r.digest.equals(digestOf(datagram))) return { kind: 'new' };
+    r.until = this.now() + this.holdMs;
+    return r.response ? { kind: 'resend', response: r.response } : { kind: 'duplicate' };
+  }
+
+  /**
+   * The message passed validation and is being processed. Only then is it remembered, so a
+   * forged message cannot displace the genuine one a retransmission must match.
+   */
+  accepted(exchange: string, datagram: Buffer): void {
+    this.exchanges.set(exchange, { digest: digestOf(datagram), until: this.now() + this.holdMs });
+  }
+
+  /** Our answer to the last accepted message; ignored when none was accepted. */
+  responded(exchange: string, response: Buffer): void {
+    const r = this.live(exchange);
+    if (!r) return;
+    r.response = response;
+    r.until = this.now() + this.holdMs;
+  }
+
+  /** The exchange (or SA) is gone. */
+  forget(exchange: string): void {
+    this.exchanges.delete(exchange);
+  }
+
+  /** Drops every exchange past its hold time; for a periodic sweep. */
+  prune(): void {
+    for (const key of [...this.exchanges.keys()]) this.live(key);
+  }
+
+  get size(): number {
+    return this.exchanges.size;
+  }
+
+  private live(exchange: string): Remembered | undefined {
+    const r = this.exchanges.get(exchange);
+    if (r && r.until <= this.now()) {
+      this.exchanges.delete(exchange);
+      return undefined;
+    }
+    return r;
+  }
+}

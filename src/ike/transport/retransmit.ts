@@ -1,0 +1,91 @@
+/**
+ * Retransmission of an unanswered IKE message with exponential backoff (RFC 2408 leaves the
+ * schedule to implementations). It knows nothing of IKE: it calls `send` and, when the
+ * retries are spent without `cancel` (the answer came), `giveUp`.
+ */
+import { systemTimers, type Timers } from './timers';
+
+export interface RetransmitPolicy {
+  /** Wait after the first transmission. */
+  initialTimeoutMs: number;
+  /** Each further wait is this factor longer. */
+  backoff: number;
+  /** Retransmissions after the first transmission before giving up. */
+  retries: number;
+}
+
+/**
+ * strongSwan's defaults (retransmit_timeout 4 s, retransmit_base 1.8, retransmit_tries 5),
+ * which peers of an IKEv1 gateway are tuned to: waits of 4, 7.2, 13, 23.3, 42 and 75.6 s,
+ * giving up about 165 s after the first transmission. The first retry after 4 s is long
+ * enough for a DH computation under load on the other side, short enough for 30% loss.
+ */
+export const DEFAULT_RETRANSMIT: RetransmitPolicy = { initialTimeoutMs: 4000, backoff: 1.8, retries: 5 };
+
+/** The wait after each transmission, first to last (retries + 1 of them), in whole ms. */
+export function retransmitWaits(policy: RetransmitPolicy): number[] {
+  const { initialTimeoutMs, backoff, retries } = policy;
+  if (!(initialTimeoutMs > 0) || !(backoff >= 1) || !Number.isInteger(retries) || retries < 0) {
+    throw new RangeError(`bad retransmit policy: ${JSON.stringify(policy)}`);
+  }
+  return Array.from({ length: retries + 1 }, (_, n) => Math.round(initialTimeoutMs * backoff ** n));
+}
+
+/** From the first transmission to giving up. */
+export function retransmitSpanMs(policy: RetransmitPolicy): number {
+  return retransmitWaits(policy).reduce((a, b) => a + b, 0);
+}
+
+export interface RetransmitOptions {
+  /** Transmits the message; `attempt` 0 is the first transmission, 1.. the retransmissions. */
+  send(attempt: number): void;
+  /** The last wait ended without an answer. */
+  giveUp(): void;
+  policy?: RetransmitPolicy;
+  timers?: Timers;
+}
+
+export interface Retransmission {
+  /** Stops it: the answer arrived, or the exchange is abandoned. */
+  cancel(): void;
+  /** Transmissions so far, the first included. */
+  readonly transmissions: number;
+  /** Cancelled or given up. */
+  readonly finished: boolean;
+}
+
+/** Transmits at once, then again after each wait, then gives up. */
+export function startRetransmission(options: RetransmitOptions): Retransmission {
+  const waits = retransmitWaits(options.policy ?? DEFAULT_RETRANSMIT);
+  const timers = options.timers ?? systemTimers;
+  let transmissions = 0;
+  let finished = false;
+  let handle: unknown;
+  const transmit = (): void => {
+    options.send(transmissions);
+    const wait = waits[transmissions++] as number;
+    // A retransmission's `send` may cancel (e.g. the exchange is abandoned on a send error).
+    if (!finished) handle = timers.setTimeout(expired, wait);
+  };
+  const expired = (): void => {
+    if (transmissions < waits.length) transmit();
+    else {
+      finished = true;
+      options.giveUp();
+    }
+  };
+  transmit();
+  return {
+    cancel() {
+      if (finished) return;
+      finished = true;
+      timers.clearTimeout(handle);
+    },
+    get transmissions() {
+      return transmissions;
+    },
+    get finished() {
+      return finished;
+    },
+  };
+}
