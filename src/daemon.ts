@@ -120,7 +120,7 @@ async function bootConfiguration(router: Router, table: CommandTable, log: Logge
   }
   const problems = await loadConfigText(router, table, saved ?? DEFAULT_STARTUP_CONFIG);
   for (const p of problems) {
-    const text = redactBootLine(p.text);
+    const text = redactConfigLine(p.text);
     lines.push(`% startup-config line ${p.line}: ${p.message.replace(/^% /, '')}  [${text}]`);
     log.warn({ line: p.line, text, error: p.message }, 'startup-config line rejected');
   }
@@ -132,24 +132,6 @@ async function bootConfiguration(router: Router, table: CommandTable, log: Logge
   return lines;
 }
 
-/**
- * A rejected startup-config line fit for the console and the log. Beyond redactConfigLine it
- * also catches abbreviated keywords (`cry isa key SECRET ...`, `ena sec SECRET`): a line that
- * failed to parse may still carry a secret, and over-redacting a broken line costs nothing.
- */
-export function redactBootLine(line: string): string {
-  const words = redactConfigLine(line.trim()).split(/\s+/);
-  const is = (i: number, keyword: string): boolean => {
-    const w = words[i]?.toLowerCase();
-    return w !== undefined && w !== '' && keyword.startsWith(w);
-  };
-  const i = words[0]?.toLowerCase() === 'no' ? 1 : 0;
-  let secret = -1;
-  if (is(i, 'crypto') && is(i + 1, 'isakmp') && is(i + 2, 'key')) secret = i + 3;
-  else if (is(i, 'enable') && is(i + 1, 'secret')) secret = /^[09]$/.test(words[i + 2] ?? '') && words.length > i + 3 ? i + 3 : i + 2;
-  if (secret >= 0 && words[secret] !== undefined) words[secret] = '<redacted>';
-  return words.join(' ');
-}
 
 /** Keep the engine registry in step with the config, and warn when a card comes in (IOS scans the config). */
 function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import t, { type Test } from 'tap';
-import { redactBootLine } from '../src/daemon';
+import { redactConfigLine } from '../src/config/redact';
 import { jsonLines, missingBuild, noteStaleBuild, runPipe, workspace } from './fixtures/daemon-harness';
 
 const SECRETS = {
@@ -123,7 +123,7 @@ else {
     t.notMatch(readFileSync(path.join(w.dir, 'startup-config'), 'utf8'), /PRIVATE KEY/, 'no private key in startup-config');
   });
 
-  t.test('redactBootLine: full and abbreviated secret-bearing lines', async (t) => {
+  t.test('redactConfigLine: full and abbreviated secret-bearing lines', async (t) => {
     const cases: Array<[string, string]> = [
       ['crypto isakmp key S1 address 1.2.3.4', 'crypto isakmp key <redacted> address 1.2.3.4'],
       ['  cry isa key S2 addr 300.0.0.2', 'cry isa key <redacted> addr 300.0.0.2'],
@@ -138,6 +138,6 @@ else {
       ['crypto ipsec transform-set T esp-aes', 'crypto ipsec transform-set T esp-aes'],
       ['hostname R1', 'hostname R1'],
     ];
-    for (const [line, want] of cases) t.equal(redactBootLine(line), want, line);
+    for (const [line, want] of cases) t.equal(redactConfigLine(line), want, line);
   });
 }

@@ -18,7 +18,6 @@ export async function loadConfigText(router: Router, table: CommandTable, text: 
     interactive: false,
     privileged: true,
     source: { kind: 'startup-config' },
-    entryWarnings: false,
     startIn: [{ mode: 'user' }, { mode: 'exec' }, { mode: 'config' }],
   });
   const problems: LoadProblem[] = [];

@@ -1,6 +1,5 @@
 import type { ConsoleSession, ExecResult, SessionOptions } from '../console/session-api';
 import type { Config } from '../config/model';
-import { hardwareWarnings } from '../config/hardware-warnings';
 import type { Command, CommandContext, Question } from './command';
 import type { CommandTable } from './command-table';
 import { CliError } from './cli-error';
@@ -34,8 +33,6 @@ export class CliSession implements ConsoleSession {
     private readonly options: SessionOptions & {
       source: SessionSource;
       startIn?: ModeFrame[];
-      /** Print hardware warnings a command causes (off for boot: it reports them all at the end). */
-      entryWarnings?: boolean;
     },
   ) {
     this.frames = options.startIn ?? (options.privileged ? [{ mode: 'user' }, { mode: 'exec' }] : [{ mode: 'user' }]);
@@ -208,7 +205,6 @@ export class CliSession implements ConsoleSession {
     depth = this.frames.length,
   ): Promise<boolean> {
     const revision = this.router.revision;
-    const before = this.router.config;
     const draft = this.router.draft();
     // depth < frames: the command was found in an enclosing mode, which it runs in.
     let frames = this.frames.slice(0, depth);
@@ -234,7 +230,7 @@ export class CliSession implements ConsoleSession {
       out.push('% Configuration was changed by another session meanwhile; command not applied');
       return false;
     }
-    if (outcome === 'committed' && this.options.entryWarnings !== false) out.push(...newWarnings(before, this.router.config, this.router));
+
     this.frames = frames;
     this.question = question;
     return true;
@@ -316,10 +312,5 @@ export function mismatchMessage(m: Exclude<MatchResult<Command>, { kind: 'ok' }>
   }
 }
 
-/** Hardware warnings that the command just caused (IOS warns at entry). */
-function newWarnings(before: Readonly<Config>, after: Config, router: Router): string[] {
-  const old = new Set(hardwareWarnings(before, router.services.hw));
-  return hardwareWarnings(after, router.services.hw).filter((w) => !old.has(w));
-}
 
 export type { GrammarMode };

@@ -1,30 +1,38 @@
-import type { Config } from './model';
-import { espCipherCapability, ikeCipherCapability, type EspCipherTransform } from './algorithms';
+import type { Config, IsakmpPolicy, TransformSet } from './model';
+import { espCipherCapability, ikeCipherCapability, type CipherCapability, type EspCipherTransform } from './algorithms';
 
 /** The one question asked of the crypto engine layer. */
 export interface CipherOracle {
-  canEncrypt(cap: ReturnType<typeof ikeCipherCapability>): boolean;
+  canEncrypt(cap: CipherCapability): boolean;
 }
 
-/**
- * Every configured IKE encryption method and IPsec transform the active engine cannot do,
- * as the IOS warning lines. Asked at command entry, at boot and on card insertion.
- */
-export function hardwareWarnings(config: Readonly<Config>, engine: CipherOracle): string[] {
+/** The seed's warning when a policy's encryption method is one the hardware cannot do. */
+export function policyWarnings(p: Readonly<IsakmpPolicy>, engine: CipherOracle): string[] {
+  return engine.canEncrypt(ikeCipherCapability(p.encryption)) ? [] : [policyWarning(p.priority)];
+}
+
+/** One warning per transform of the set whose cipher the hardware cannot do. */
+export function transformSetWarnings(ts: Readonly<TransformSet>, engine: CipherOracle): string[] {
   const out: string[] = [];
-  for (const p of config.isakmp.policies) {
-    if (!engine.canEncrypt(ikeCipherCapability(p.encryption))) out.push(policyWarning(p.priority));
-  }
-  for (const ts of config.transformSets) {
-    for (const t of ts.transforms) {
-      if (!t.name.startsWith('esp-') || t.name.endsWith('-hmac')) continue;
-      const cap = espCipherCapability(t.name as EspCipherTransform, t.keyBits);
-      if (cap !== undefined && !engine.canEncrypt(cap)) {
-        out.push(`WARNING:encryption hardware does not support transform ${t.name} within IPSec transform set ${ts.name}`);
-      }
+  for (const t of ts.transforms) {
+    if (!t.name.startsWith('esp-') || t.name.endsWith('-hmac')) continue;
+    const cap = espCipherCapability(t.name as EspCipherTransform, t.keyBits);
+    if (cap !== undefined && !engine.canEncrypt(cap)) {
+      out.push(`WARNING:encryption hardware does not support transform ${t.name} within IPSec transform set ${ts.name}`);
     }
   }
   return out;
+}
+
+/**
+ * Every configured IKE encryption method and IPsec transform the active engine cannot do:
+ * the scan IOS makes at boot and when a card is inserted.
+ */
+export function hardwareWarnings(config: Readonly<Config>, engine: CipherOracle): string[] {
+  return [
+    ...config.isakmp.policies.flatMap((p) => policyWarnings(p, engine)),
+    ...config.transformSets.flatMap((ts) => transformSetWarnings(ts, engine)),
+  ];
 }
 
 export function policyWarning(priority: number): string {

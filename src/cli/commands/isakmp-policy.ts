@@ -5,6 +5,7 @@ import { ensurePolicy, policyAt } from '../../config/isakmp-policy';
 import { renderIsakmpPolicies } from '../../show/isakmp-policy';
 import { ikeCipherCapability } from '../../config/algorithms';
 import { CliError } from '../cli-error';
+import { policyWarnings } from '../../config/hardware-warnings';
 
 const HASHES: Record<string, IkeHash> = { sha: 'sha1', sha256: 'sha256', sha384: 'sha384', md5: 'md5' };
 
@@ -43,7 +44,10 @@ export const isakmpPolicyCommands: Command[] = [
     run(ctx, args) {
       const c = args.str('cipher');
       const cipher = (c === 'aes' ? `aes${args.get('bits') ?? '128'}` : c) as IkeCipher;
-      policyAt(ctx.config, editing(ctx.frame)).encryption = cipher;
+      const policy = policyAt(ctx.config, editing(ctx.frame));
+      policy.encryption = cipher;
+      // The seed: entering a method the hardware cannot do draws a warning (it is kept, not negotiated).
+      for (const w of policyWarnings(policy, ctx.services.hw)) ctx.print(w);
     },
   },
   {

@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import type { TransformName } from '../../config/algorithms';
 import type { Transform } from '../../config/model';
 import { CliError } from '../cli-error';
+import { transformSetWarnings } from '../../config/hardware-warnings';
 import { checkTag } from '../../config/names';
 import { setTransformSet, transformSetAt, transformSetUsers } from '../../config/transform-set';
 import { renderTransformSets } from '../../show/transform-set';
@@ -50,6 +51,7 @@ export const transformSetCommands: Command[] = [
         return { name: t as TransformName, ...(bits !== undefined ? { keyBits: Number(bits) } : {}) };
       });
       setTransformSet(ctx.config, name, transforms);
+      for (const w of transformSetWarnings(transformSetAt(ctx.config, name), ctx.services.hw)) ctx.print(w);
       ctx.enter({ mode: 'config-crypto-trans', name });
     },
   },

@@ -27,8 +27,9 @@ export interface ReceivedNotify {
  *   message, unverifiable hash). For logging only.
  * - initial-contact: the peer says it has no other SAs with us (it rebooted): delete every
  *   other IKE and IPsec SA with that peer.
- * - delete-ike-sa / delete-ipsec-sa: the peer deleted these SAs. IPsec SPIs are the ones
- *   the peer receives on, which are our outbound SPIs.
+ * - delete-ike-sa / delete-ipsec-sa: the peer deleted these SAs (the cookies are the ones it
+ *   named: check they are this peer's). IPsec SPIs are the ones the peer receives on, which
+ *   are our outbound SPIs (SaTable.ipsecByOutboundSpi).
  * - notify: any other notification (status or error) from the peer.
  */
 export type Effect =
