@@ -277,13 +277,13 @@ export class Grammar<C extends CommandSpec> {
   /** Every node, for checks such as "each keyword has help". */
   *nodes(): Generator<GrammarNode<C>> {
     const seen = new Set<GrammarNode<C>>();
-    const todo = [...this.roots];
-    while (todo.length) {
-      const n = todo.pop() as GrammarNode<C>;
+    const pending = [...this.roots];
+    while (pending.length) {
+      const n = pending.pop() as GrammarNode<C>;
       if (seen.has(n)) continue;
       seen.add(n);
       yield n;
-      todo.push(...n.next);
+      pending.push(...n.next);
     }
   }
 }
