@@ -14,7 +14,10 @@ import { EngineRegistry } from './hw/engine-registry';
 import { cardProfile } from './hw/card-profiles';
 import type { CryptoEngine } from './hw/engine';
 import { KeyStore } from './keys/key-store';
-import { bindUdp, type UdpEndpoint } from './ike/transport/udp-endpoint';
+import { KeyManager } from './ike/key-manager/key-manager';
+import { requireDes } from './ike/crypto/legacy-provider';
+import { MemoryBackend } from './kernel/memory-backend';
+import type { KernelBackendName } from './daemon-options';
 import { removeLeftoverTemps } from './persist/atomic-file';
 import { makeDirs } from './persist/make-dirs';
 import { startConsole } from './console/start-console';
@@ -39,6 +42,8 @@ export interface DaemonIo {
 
 /** The composition root: wires config, key store, engines, transports and consoles. */
 export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemon> {
+  // DES is the seed's default IKE cipher: without it the gateway cannot negotiate defaults.
+  requireDes();
   const log = createRootLogger(o.logLevel, o.logFile ? openLogFile(o.logFile) : undefined);
   try {
     await makeDirs(o.configDir, 0o700);
@@ -48,10 +53,14 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   }
   const hw = new EngineRegistry();
   if (o.card) hw.insertCard(cardProfile(o.card));
-  const router = new Router({
+  const backend = sadBackend(o.kernel);
+  // The key manager reads the configuration through the router built next (only once running).
+  const ike: KeyManager = new KeyManager({ config: () => router.config, engine: hw, backend, log: log.child({ subsystem: 'ike' }) });
+  const router: Router = new Router({
     hw,
     keys: await KeyStore.open(path.join(o.configDir, 'keys'), log.child({ subsystem: 'keys' })),
     startup: new StartupStore(o.configDir),
+    ike,
     log: log.child({ subsystem: 'cli' }),
     version: VERSION,
   });
@@ -60,7 +69,13 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   const boot = await bootConfiguration(router, table, log);
   watchEngines(router, hw, log);
 
-  const udp = await bindIke(o, log, io);
+  await bindIke(o, ike, io);
+  // Crypto maps applied to interfaces become kernel policies, now and after every change.
+  const syncPolicies = (): void => {
+    ike.configChanged().catch((err: Error) => log.error({ subsystem: 'ike', err: err.message }, 'cannot apply the crypto maps to the kernel'));
+  };
+  router.onChange(syncPolicies);
+  syncPolicies();
   const factory = (source: SessionSource): SessionFactory => ({
     openSession: (opts) => new CliSession(router, table, { ...opts, source }),
   });
@@ -78,7 +93,8 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   } catch (err) {
     // No console device: release what was opened so a caller in-process is not left with it.
     await control?.close();
-    await Promise.all(udp.map((u) => u.close()));
+    await ike.close();
+    await backend.close();
     throw err;
   }
   log.info({ configDir: o.configDir, console: o.console.kind, control: control?.path, kernel: o.kernel }, 'ikegated started');
@@ -88,7 +104,9 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
     (closed ??= (async () => {
       consoleHandle?.close();
       await control?.close();
-      await Promise.all(udp.map((u) => u.close()));
+      // Deletes go to every peer before the ports close.
+      await ike.close();
+      await backend.close();
       log.info('ikegated stopped');
       log.flush();
     })());
@@ -151,32 +169,22 @@ function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {
   });
 }
 
+/** The SA backend of --kernel: the memory one until the native kernel interface lands. */
+function sadBackend(kind: KernelBackendName): MemoryBackend {
+  if (kind !== 'memory') throw new Error(`--kernel ${kind} is not available in this build yet; use --kernel memory`);
+  return new MemoryBackend();
+}
+
 /** Binds IKE's ports; whatever fails is told in one line (the console works regardless). */
-async function bindIke(o: DaemonOptions, log: Logger, io: DaemonIo): Promise<UdpEndpoint[]> {
-  const ikeLog = log.child({ subsystem: 'ike' });
-  const endpoints: UdpEndpoint[] = [];
-  const failures: string[] = [];
-  for (const port of [...new Set([o.ikePort, o.natTPort])]) {
-    try {
-      endpoints.push(await bindUdp(
-        o.ikeAddress,
-        port,
-        (msg, from) => ikeLog.debug({ port, from: `${from.address}:${from.port}`, bytes: msg.length }, 'IKE datagram received'),
-        (err) => ikeLog.error({ port, err: err.message }, 'IKE socket error'),
-      ));
-      ikeLog.info({ address: o.ikeAddress, port }, 'IKE UDP port bound');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'EACCES' ? ': needs root' : e.code === 'EADDRINUSE' ? ': in use, another IKE daemon?' : '';
-      failures.push(`${o.ikeAddress}:${port} (${e.code ?? e.message}${why})`);
-      ikeLog.warn({ port, err: e.message }, 'cannot bind IKE port');
-    }
-  }
-  if (failures.length > 0) {
-    const ports = failures.length === 1 ? 'this port' : 'these ports';
-    io.notice(`ikegated: cannot bind UDP ${failures.join(' and ')}; IKE is unavailable on ${ports}, the console still works`);
-  }
-  return endpoints;
+async function bindIke(o: DaemonOptions, ike: KeyManager, io: DaemonIo): Promise<void> {
+  const failures = await ike.open({ address: o.ikeAddress, ikePort: o.ikePort, natTPort: o.natTPort });
+  if (failures.length === 0) return;
+  const described = failures.map(({ port, error: e }) => {
+    const why = e.code === 'EACCES' ? ': needs root' : e.code === 'EADDRINUSE' ? ': in use, another IKE daemon?' : '';
+    return `${o.ikeAddress}:${port} (${e.code ?? e.message}${why})`;
+  });
+  const ports = failures.length === 1 ? 'this port' : 'these ports';
+  io.notice(`ikegated: cannot bind UDP ${described.join(' and ')}; IKE is unavailable on ${ports}, the console still works`);
 }
 
 async function startControl(o: DaemonOptions, factory: SessionFactory, io: DaemonIo): Promise<ControlServer | undefined> {

@@ -3,10 +3,16 @@ import * as path from 'node:path';
 import pino, { Logger, DestinationStream } from 'pino';
 import { makeDirsSync } from './persist/make-dirs';
 
-/** Paths redacted from every log record: secrets never reach logs. */
+/**
+ * Paths redacted from every log record: secrets never reach logs. The IKE ones (pre-shared
+ * key, SKEYID and its children, cipher and HMAC keys) are never logged on purpose; these
+ * catch a record that carries an SA object by mistake.
+ */
 export const REDACT_PATHS = [
   'key', '*.key', 'psk', '*.psk', 'secret', '*.secret', 'password', '*.password',
   'keyString', '*.keyString', 'privateKey', '*.privateKey', 'privatePem', '*.privatePem',
+  'presharedKey', '*.presharedKey', 'keys', '*.keys', 'skeyid', '*.skeyid', 'skeyidD', '*.skeyidD',
+  'skeyidA', '*.skeyidA', 'skeyidE', '*.skeyidE', 'encryptionKey', '*.encryptionKey', 'integrityKey', '*.integrityKey',
 ];
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -44,7 +44,22 @@ t.test('partial words and variables', async (t) => {
     ['crypto isakmp key k address 10.0.0.1 ', '  A.B.C.D   Peer IP subnet mask\n  no-xauth  Bypasses XAuth for this peer\n  <cr>\n'],
     ['ip host h 10.0.0.1 ', '  A.B.C.D  Host IP address\n  <cr>\n'],
     // IOS: "do ?" lists the EXEC commands.
-    ['do ', '  configure  Enter configuration mode\n  copy       Copy from one file to another\n  disable    Turn off privileged commands\n  enable     Turn on privileged commands\n  exit       Exit from the EXEC\n  logout     Exit from the EXEC\n  show       Show running system information\n  write      Write running configuration to memory\n'],
+    ['do ', [
+      '  clear      Reset functions',
+      '  configure  Enter configuration mode',
+      '  copy       Copy from one file to another',
+      "  debug      Debugging functions (see also 'undebug')",
+      '  disable    Turn off privileged commands',
+      '  enable     Turn on privileged commands',
+      '  exit       Exit from the EXEC',
+      '  logout     Exit from the EXEC',
+      '  no         Negate a command or set its defaults',
+      '  ping       Send echo messages',
+      '  show       Show running system information',
+      "  undebug    Disable debugging functions (see also 'debug')",
+      '  write      Write running configuration to memory',
+      '',
+    ].join('\n')],
   ];
   for (const [line, out] of cases) t.equal(s.help(line), out, JSON.stringify(line));
 });
@@ -62,8 +77,8 @@ t.test('help columns line up and every listed entry has text', async (t) => {
 
 t.test('"?" alone in each mode', async (t) => {
   const cases: Array<[string[], boolean, string[]]> = [
-    [[], false, ['enable', 'exit', 'logout', 'show']],
-    [[], true, ['configure', 'copy', 'disable', 'enable', 'exit', 'logout', 'show', 'write']],
+    [[], false, ['enable', 'exit', 'logout', 'ping', 'show']],
+    [[], true, ['clear', 'configure', 'copy', 'debug', 'disable', 'enable', 'exit', 'logout', 'no', 'ping', 'show', 'undebug', 'write']],
     [ISAKMP, true, ['authentication', 'do', 'encryption', 'end', 'exit', 'group', 'hash', 'lifetime', 'no']],
     [['configure terminal', 'interface eth0'], true, ['crypto', 'do', 'end', 'exit', 'ip', 'no']],
   ];

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --openssl-legacy-provider
 import { parseDaemonArgs, UsageError, USAGE } from '../daemon-options';
 import { startDaemon } from '../daemon';
 

@@ -5,12 +5,15 @@ import { emptyConfig } from '../config/model';
 import type { EngineRegistry } from '../hw/engine-registry';
 import type { KeyStore } from '../keys/key-store';
 import type { StartupStore } from '../config/startup-store';
+import type { KeyManager } from '../ike/key-manager/key-manager';
 
 /** What commands reach beyond the configuration. */
 export interface RouterServices {
   readonly hw: EngineRegistry;
   readonly keys: KeyStore;
   readonly startup: StartupStore;
+  /** IKE: SAs, negotiations and the SA backend, for the operator commands. */
+  readonly ike: KeyManager;
   readonly log: Logger;
   /** Product version shown by `show version` and the running-config header. */
   readonly version: string;

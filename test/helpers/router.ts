@@ -10,6 +10,8 @@ import { EngineRegistry } from '../../src/hw/engine-registry';
 import { KeyStore } from '../../src/keys/key-store';
 import { StartupStore } from '../../src/config/startup-store';
 import { cardProfile } from '../../src/hw/card-profiles';
+import { KeyManager } from '../../src/ike/key-manager/key-manager';
+import { MemoryBackend } from '../../src/kernel/memory-backend';
 
 export const TABLE = new CommandTable(ALL_COMMANDS);
 
@@ -35,16 +37,21 @@ export interface RunResult {
   progress: string;
 }
 
-/** `log`: a logger for the router's services (default: silent). */
-export async function testRouter(opts: { card?: string; log?: Logger } = {}): Promise<TestRouter> {
+/** `log`: a logger for the router's services (default: silent); `ike`: a key manager to use instead of an idle one. */
+export async function testRouter(opts: { card?: string; log?: Logger; ike?: KeyManager } = {}): Promise<TestRouter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ikegate-test-'));
   const hw = new EngineRegistry();
   if (opts.card) hw.insertCard(cardProfile(opts.card));
-  const router = new Router({
+  const log = opts.log ?? pino({ level: 'silent' });
+  // A key manager without IKE ports: the SA commands work on its (empty) tables.
+  const ike: KeyManager = opts.ike
+    ?? new KeyManager({ config: () => router.config, engine: hw, backend: new MemoryBackend(), log: log.child({ subsystem: 'ike' }) });
+  const router: Router = new Router({
     hw,
     keys: await KeyStore.open(path.join(dir, 'keys')),
     startup: new StartupStore(dir),
-    log: opts.log ?? pino({ level: 'silent' }),
+    ike,
+    log,
     version: '0.1.0',
   });
   const session = (o: { privileged?: boolean; interactive?: boolean } = {}): CliSession =>

@@ -11,6 +11,9 @@ import { interfaceCommands } from './interface';
 import { localPoolCommands } from './local-pool';
 import { engineCommands } from './engine';
 import { persistenceCommands } from './persistence';
+import { ikeSaCommands } from './ike-sa';
+import { debugCommands } from './debug';
+import { pingCommands } from './ping';
 
 /** The whole command table, family by family. */
 export const ALL_COMMANDS: readonly Command[] = [
@@ -26,4 +29,7 @@ export const ALL_COMMANDS: readonly Command[] = [
   ...localPoolCommands,
   ...engineCommands,
   ...persistenceCommands,
+  ...ikeSaCommands,
+  ...debugCommands,
+  ...pingCommands,
 ];

@@ -468,6 +468,21 @@ export class QuickModeResponder {
     return this.pending;
   }
 
+  /**
+   * Message 3 was lost for good while the initiator evidently moved on (it cannot read our
+   * retransmitted message 2 any more, or stopped retransmitting message 1): it installed the
+   * SAs on message 2, so the driver installs ours rather than leave half an SA. Nothing is
+   * sent: a CONNECTED the commit bit asked for confirms message 3, which never came.
+   */
+  assumeConfirmed(): Effect[] {
+    if (this.state !== 'sent' || !this.sa) return [];
+    this.state = 'done';
+    this.q.outcome = 'done';
+    this.pending = undefined;
+    this.q.crypto.ivs.forget(this.q.messageId);
+    return [{ kind: 'ipsec-sa', sa: this.sa }];
+  }
+
   receive(datagram: Buffer, now: number): Effect[] {
     return this.q.guard(datagram, () => {
       const split = this.q.split(datagram);

@@ -33,6 +33,12 @@ export interface IkeSocketOptions {
   onEsp?(packet: Buffer, from: UdpPeer): void;
   /** Socket errors after the bind, and failed keepalive sends. */
   onError?(err: Error, port: IkePort): void;
+  /**
+   * Bind what can be bound: a port that cannot is reported here and left out (sends from it
+   * reject, e.g. IKE without NAT-T) instead of failing the whole socket. Without it, either
+   * bind failing rejects openIkeSocket and nothing stays bound.
+   */
+  onBindError?(err: Error, port: IkePort): void;
   timers?: Timers;
 }
 
@@ -54,41 +60,51 @@ const DEFAULT_KEEPALIVE_MS = 20_000;
 
 /**
  * Binds both ports; when either bind fails, nothing stays bound and the promise rejects with
- * that bind error (its message names the address and port).
+ * that bind error (its message names the address and port), unless `onBindError` takes it.
  */
 export async function openIkeSocket(options: IkeSocketOptions): Promise<IkeSocket> {
   const timers = options.timers ?? systemTimers;
   const onError = options.onError ?? (() => undefined);
-  const ike = await bindUdp(
-    options.address,
-    options.ikePort ?? 500,
-    (msg, from) => options.onMessage({ message: msg, from: { address: from.address, port: from.port }, via: 'ike' }),
-    (err) => onError(err, 'ike'),
-  );
-  let natT: UdpEndpoint;
+  const bind = async (port: number, via: IkePort, onDatagram: Parameters<typeof bindUdp>[2]): Promise<UdpEndpoint | undefined> => {
+    try {
+      return await bindUdp(options.address, port, onDatagram, (err) => onError(err, via));
+    } catch (err) {
+      if (!options.onBindError) throw err;
+      options.onBindError(err as Error, via);
+      return undefined;
+    }
+  };
+  const ikePort = options.ikePort ?? 500;
+  const natTPort = options.natTPort ?? 4500;
+  const ike = await bind(ikePort, 'ike', (msg, from) => options.onMessage({ message: msg, from: { address: from.address, port: from.port }, via: 'ike' }));
+  let natT: UdpEndpoint | undefined;
   try {
-    natT = await bindUdp(options.address, options.natTPort ?? 4500, (datagram, info) => {
+    natT = await bind(natTPort, 'nat-t', (datagram, info) => {
       const from = { address: info.address, port: info.port };
       const d = classifyNatT(datagram);
       if (d.kind === 'ike') options.onMessage({ message: d.message, from, via: 'nat-t' });
       else if (d.kind === 'esp') options.onEsp?.(d.packet, from);
       // Keepalives only refresh the peer's NAT mapping; malformed datagrams are noise.
-    }, (err) => onError(err, 'nat-t'));
+    });
   } catch (err) {
-    await ike.close();
+    await ike?.close();
     throw err;
   }
+  const unbound = (port: number): Promise<void> => Promise.reject(new Error(`UDP port ${port} is not bound`));
 
   const keepalives = new Set<() => void>();
   let closing: Promise<void> | undefined;
   return {
-    ikePort: ike.port,
-    natTPort: natT.port,
-    send: (message, to, via) => (via === 'ike' ? ike.send(message, to) : natT.send(withNonEspMarker(message), to)),
+    ikePort: ike?.port ?? ikePort,
+    natTPort: natT?.port ?? natTPort,
+    send: (message, to, via) => {
+      if (via === 'ike') return ike ? ike.send(message, to) : unbound(ikePort);
+      return natT ? natT.send(withNonEspMarker(message), to) : unbound(natTPort);
+    },
     startKeepalive(to, intervalMs = DEFAULT_KEEPALIVE_MS) {
       let handle: unknown;
       const tick = (): void => {
-        natT.send(NAT_KEEPALIVE, to).catch((err: Error) => onError(err, 'nat-t'));
+        (natT ? natT.send(NAT_KEEPALIVE, to) : unbound(natTPort)).catch((err: Error) => onError(err, 'nat-t'));
         handle = timers.setTimeout(tick, intervalMs);
       };
       handle = timers.setTimeout(tick, intervalMs);
@@ -101,7 +117,7 @@ export async function openIkeSocket(options: IkeSocketOptions): Promise<IkeSocke
     },
     close() {
       for (const stop of [...keepalives]) stop();
-      closing ??= Promise.all([ike.close(), natT.close()]).then(() => undefined);
+      closing ??= Promise.all([ike?.close(), natT?.close()]).then(() => undefined);
       return closing;
     },
   };

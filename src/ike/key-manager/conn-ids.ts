@@ -1,0 +1,36 @@
+import { cookieKey, type IkeSa } from '../sa/ike-sa';
+import type { IpsecSa } from '../sa/ipsec-sa';
+
+/**
+ * The connection IDs operators see and type (IOS conn-id): IKE SAs from 1001, IPsec SAs from
+ * 2001 with one number per protocol and direction, inbound first.
+ */
+export class ConnIds {
+  private nextIke = 1001;
+  private nextIpsec = 2001;
+  private readonly ike = new Map<string, number>();
+  private readonly ipsec = new WeakMap<IpsecSa, number>();
+
+  assignIke(sa: IkeSa): void {
+    this.ike.set(cookieKey(sa.cookies), this.nextIke++);
+  }
+
+  forgetIke(sa: IkeSa): void {
+    this.ike.delete(cookieKey(sa.cookies));
+  }
+
+  ikeOf(sa: IkeSa): number {
+    return this.ike.get(cookieKey(sa.cookies)) ?? 0;
+  }
+
+  assignIpsec(sa: IpsecSa): void {
+    this.ipsec.set(sa, this.nextIpsec);
+    this.nextIpsec += 2 * sa.protocols.length;
+  }
+
+  /** The ID of one protocol (by its index in the bundle) and direction. */
+  ipsecOf(sa: IpsecSa, index: number, direction: 'inbound' | 'outbound'): number {
+    const base = this.ipsec.get(sa);
+    return base === undefined ? 0 : base + 2 * index + (direction === 'inbound' ? 0 : 1);
+  }
+}
