@@ -1,6 +1,5 @@
 import { usableSuites, type ProtectionSuite } from '../policy/isakmp-policies';
 import { presharedKeyFor } from '../policy/preshared-key';
-import type { CookiePair } from '../sa/ike-sa';
 import {
   encodeSecurityAssociation, ExchangeType, Flag, IdType, NotifyType, PayloadType, WireError, type IdentificationPayload,
   type Payload, type SplitMessage,
@@ -10,7 +9,8 @@ import { send, type Effect } from './effects';
 import { drop, refuse } from './exchange-error';
 import { sendInitialContact } from './informational';
 import { requireOne } from './payloads';
-import { hasInitialContact, Phase1Negotiation } from './phase1-negotiation';
+import { hasInitialContact } from './phase1-negotiation';
+import { Phase1Exchange } from './phase1-exchange';
 import { accept, open } from './protection';
 import { initiatorNatTVendorIds, responderNatTVendorIds } from './vendor-ids';
 
@@ -28,28 +28,13 @@ import { initiatorNatTVendorIds, responderNatTVendorIds } from './vendor-ids';
 
 type InitiatorState = 'new' | 'sent' | 'done';
 
-export class AggressiveModeInitiator {
-  private readonly p: Phase1Negotiation;
+export class AggressiveModeInitiator extends Phase1Exchange {
   private state: InitiatorState = 'new';
   private offered: ProtectionSuite[] = [];
   private id: IdentificationPayload | undefined;
-  private pending: Buffer | undefined;
 
   constructor(ctx: Phase1Context, options: Phase1Options = {}) {
-    this.p = new Phase1Negotiation(ctx, options, 'initiator', 'aggressive');
-  }
-
-  /** The driver gives up on the exchange (retries exhausted, shutdown). */
-  cancel(reason: string): Effect[] {
-    return this.p.outcome === undefined ? this.p.fail(undefined, reason, false) : [];
-  }
-
-  get cookies(): CookiePair {
-    return this.p.cookies;
-  }
-
-  get retransmission(): Buffer | undefined {
-    return this.p.outcome === 'failed' ? undefined : this.pending;
+    super(ctx, options, 'initiator', 'aggressive');
   }
 
   /** Message 1: the suites of our best suite's group, our KE, nonce and ID. */
@@ -123,28 +108,12 @@ export class AggressiveModeInitiator {
 
 type ResponderState = 'new' | 'sent' | 'done';
 
-export class AggressiveModeResponder {
-  private readonly p: Phase1Negotiation;
+export class AggressiveModeResponder extends Phase1Exchange {
   private state: ResponderState = 'new';
   private peerId: IdentificationPayload | undefined;
-  private pending: Buffer | undefined;
 
   constructor(ctx: Phase1Context, options: Phase1Options = {}) {
-    this.p = new Phase1Negotiation(ctx, options, 'responder', 'aggressive');
-  }
-
-  /** The driver gives up on the exchange (retries exhausted, shutdown). */
-  cancel(reason: string): Effect[] {
-    return this.p.outcome === undefined ? this.p.fail(undefined, reason, false) : [];
-  }
-
-  get cookies(): CookiePair {
-    return this.p.cookies;
-  }
-
-  /** Message 2 while message 3 is awaited: resending it makes a peer that lost message 3 resend that. */
-  get retransmission(): Buffer | undefined {
-    return this.p.outcome === 'failed' ? undefined : this.pending;
+    super(ctx, options, 'responder', 'aggressive');
   }
 
   receive(datagram: Buffer, now: number, arrival?: Arrival): Effect[] {

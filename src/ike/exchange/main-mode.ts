@@ -1,12 +1,12 @@
 import { usableSuites, type ProtectionSuite } from '../policy/isakmp-policies';
 import { presharedKeyFor } from '../policy/preshared-key';
-import type { CookiePair } from '../sa/ike-sa';
 import { encodeSecurityAssociation, ExchangeType, NotifyType, PayloadType, WireError, type Payload, type SplitMessage } from '../wire';
 import type { Arrival, Phase1Context, Phase1Options } from './context';
 import { send, type Effect } from './effects';
 import { drop, refuse } from './exchange-error';
 import { requireOne } from './payloads';
-import { hasInitialContact, initialContact, Phase1Negotiation } from './phase1-negotiation';
+import { hasInitialContact, initialContact, type Phase1Negotiation } from './phase1-negotiation';
+import { Phase1Exchange } from './phase1-exchange';
 import { accept, open, seal } from './protection';
 import { initiatorNatTVendorIds, responderNatTVendorIds } from './vendor-ids';
 
@@ -34,28 +34,12 @@ function openAuthentication(p: Phase1Negotiation, split: SplitMessage, which: st
 
 type InitiatorState = 'new' | 'sa-sent' | 'ke-sent' | 'id-sent' | 'done';
 
-export class MainModeInitiator {
-  private readonly p: Phase1Negotiation;
+export class MainModeInitiator extends Phase1Exchange {
   private state: InitiatorState = 'new';
   private offered: ProtectionSuite[] = [];
-  private pending: Buffer | undefined;
 
   constructor(ctx: Phase1Context, options: Phase1Options = {}) {
-    this.p = new Phase1Negotiation(ctx, options, 'initiator', 'main');
-  }
-
-  /** The driver gives up on the exchange (retries exhausted, shutdown). */
-  cancel(reason: string): Effect[] {
-    return this.p.outcome === undefined ? this.p.fail(undefined, reason, false) : [];
-  }
-
-  get cookies(): CookiePair {
-    return this.p.cookies;
-  }
-
-  /** The message awaiting an answer, for the driver's retransmission timer (undefined when none). */
-  get retransmission(): Buffer | undefined {
-    return this.p.outcome === 'failed' ? undefined : this.pending;
+    super(ctx, options, 'initiator', 'main');
   }
 
   /** Message 1: every usable suite for this peer as one proposal. */
@@ -151,27 +135,11 @@ export class MainModeInitiator {
 
 type ResponderState = 'new' | 'sa-sent' | 'ke-sent' | 'done';
 
-export class MainModeResponder {
-  private readonly p: Phase1Negotiation;
+export class MainModeResponder extends Phase1Exchange {
   private state: ResponderState = 'new';
-  private pending: Buffer | undefined;
 
   constructor(ctx: Phase1Context, options: Phase1Options = {}) {
-    this.p = new Phase1Negotiation(ctx, options, 'responder', 'main');
-  }
-
-  /** The driver gives up on the exchange (retries exhausted, shutdown). */
-  cancel(reason: string): Effect[] {
-    return this.p.outcome === undefined ? this.p.fail(undefined, reason, false) : [];
-  }
-
-  get cookies(): CookiePair {
-    return this.p.cookies;
-  }
-
-  /** Our last answer while the next request is awaited (a responder may resend it; RFC 2408 leaves it open). */
-  get retransmission(): Buffer | undefined {
-    return this.p.outcome === 'failed' ? undefined : this.pending;
+    super(ctx, options, 'responder', 'main');
   }
 
   receive(datagram: Buffer, now: number, arrival?: Arrival): Effect[] {
