@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // @ts-check
-// Stand-in for node-gyp, given to `prebuildify --node-gyp`: prebuildify only drives node-gyp,
-// so translate its `rebuild` call into cmake-js. prebuildify then takes the .node file from
-// build/Release (or build/Debug) and moves it into prebuilds/<platform>-<arch>/.
+// Stand-in for node-gyp, given to prebuildify by scripts/prebuild.js: prebuildify only drives
+// node-gyp, so translate its `rebuild` call into cmake-js. prebuildify runs it in a staging
+// directory of its own (its --cwd) and takes the .node file from build/Release there, so the
+// addon is compiled in that directory's build/: a cmake-js rebuild empties its build
+// directory, which must never be the project's build/ (the local addon, the board cache).
 'use strict'
 
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 
+const root = path.resolve(__dirname, '..')
+
+/** CMake toolchain files (native/cmake/) for the architectures this host cross-compiles to. */
+const TOOLCHAINS = /** @type {Record<string, string>} */ ({ arm64: 'aarch64-linux-gnu.cmake' })
+
 const [command, ...options] = process.argv.slice(2)
 if (command !== 'rebuild') fail(`expected "rebuild", got ${JSON.stringify(command)}`)
 
-const cmakeJsArgs = ['rebuild']
+const cmakeJsArgs = ['rebuild', '--directory', root, '--out', path.resolve('build')]
 for (const option of options) {
   const [name, value] = option.split(/=(.*)/s)
   switch (name) {
@@ -20,10 +27,13 @@ for (const option of options) {
     case '--debug':
       cmakeJsArgs.push('--debug')
       break
-    case '--arch':
-      // cmake-js compiles with the host toolchain; a foreign arch would be mislabelled.
-      if (value !== process.arch) fail(`cannot cross-compile for ${value} on ${process.arch}`)
+    case '--arch': {
+      if (value === process.arch) break
+      const toolchain = value === undefined ? undefined : TOOLCHAINS[value]
+      if (toolchain === undefined) fail(`cannot cross-compile for ${value} on ${process.arch}`)
+      cmakeJsArgs.push(`--CDCMAKE_TOOLCHAIN_FILE=${path.join(root, 'native', 'cmake', toolchain)}`)
       break
+    }
     case '--target':
     case '--devdir':
       // A Node-API build needs neither a Node version nor a headers cache.

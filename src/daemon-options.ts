@@ -13,7 +13,11 @@ export interface DaemonOptions {
   kernel: KernelBackendName;
   logLevel: LogLevel;
   logFile: string | undefined;
-  /** A card profile to act as an inserted accelerator card, or undefined for none. */
+  /**
+   * 'auto': discover the kernel's crypto cards and follow hot-plug; a card profile: act as if
+   * that card were inserted; undefined: no card. Default 'auto' with a kernel backend (the
+   * kernel's cards are what it would use), none with the memory backend (a simulation).
+   */
   card: string | undefined;
   exitOnError: boolean;
   /** IKE's UDP ports (500 and 4500 unless changed, e.g. for tests without root). */
@@ -28,9 +32,14 @@ export const USAGE = `Usage: ikegated [options]
   --console SPEC          stdio | tty:PATH (serial device) | none        (default stdio)
   --control PATH|none     unix control socket for ikegate (default $IKEGATE_CONTROL or
                           /run/ikegate/ikegated.sock)
-  --kernel NAME           SA backend: memory (xfrm, pfkey, userspace come with the native
-                          kernel interface)                               (default memory)
-  --card PROFILE|none     act as if this accelerator card were inserted (${CARD_PROFILE_NAMES.join(', ')})
+  --kernel NAME           SA backend: xfrm (Linux XFRM netlink, needs root and xfrm_user),
+                          pfkey (PF_KEY v2, needs root and af_key) or memory (in-process,
+                          for tests)                                      (default memory)
+  --card auto|PROFILE|none
+                          auto: use the kernel's crypto cards, found in /proc/crypto and
+                          followed across hot-plug (default with xfrm and pfkey); PROFILE: act
+                          as if this card were inserted (${CARD_PROFILE_NAMES.join(', ')}); none (default
+                          with --kernel memory)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent        (default info)
   --log-file PATH         JSON logs to this file instead of stderr
   --ike-port N            IKE UDP port (default 500); --nat-t-port N (default 4500)
@@ -58,6 +67,7 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     natTPort: 4500,
     ikeAddress: '0.0.0.0',
   };
+  let cardGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = (): string => {
@@ -79,7 +89,12 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       case '--kernel': o.kernel = oneOf(flag, value(), BACKENDS); break;
       case '--log-level': o.logLevel = oneOf(flag, value(), LEVELS); break;
       case '--log-file': o.logFile = value(); break;
-      case '--card': { const v = value(); o.card = v === 'none' ? undefined : oneOf(flag, v, CARD_PROFILE_NAMES); break; }
+      case '--card': {
+        const v = value();
+        o.card = v === 'none' ? undefined : oneOf(flag, v, ['auto', ...CARD_PROFILE_NAMES]);
+        cardGiven = true;
+        break;
+      }
       case '--exit-on-error': o.exitOnError = true; break;
       case '--ike-port': o.ikePort = port(flag, value()); break;
       case '--nat-t-port': o.natTPort = port(flag, value()); break;
@@ -87,6 +102,7 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       default: throw new UsageError(`unknown option ${flag} (see --help)`);
     }
   }
+  if (!cardGiven && o.kernel !== 'memory') o.card = 'auto';
   return o;
 }
 

@@ -12,12 +12,15 @@ import { hardwareWarnings } from './config/hardware-warnings';
 import { redactConfigLine } from './config/redact';
 import { EngineRegistry } from './hw/engine-registry';
 import { cardProfile } from './hw/card-profiles';
+import { KernelCryptoDiscovery, kernelCryptoSource, type CryptoDiscoverySource } from './hw/kernel-crypto-discovery';
 import type { CryptoEngine } from './hw/engine';
 import { KeyStore } from './keys/key-store';
 import { KeyManager } from './ike/key-manager/key-manager';
+import { KEY_LOG_FILE_NAME } from './ike/key-manager/key-log';
 import { requireDes } from './ike/crypto/legacy-provider';
-import { MemoryBackend } from './kernel/memory-backend';
-import type { KernelBackendName } from './daemon-options';
+import { openSadBackend } from './daemon-kernel';
+import { NetApplier } from './net/net-applier';
+import { RtnlSocket } from './native/rtnl';
 import { removeLeftoverTemps } from './persist/atomic-file';
 import { makeDirs } from './persist/make-dirs';
 import { startConsole } from './console/start-console';
@@ -38,6 +41,8 @@ export interface DaemonIo {
   stdout: NodeJS.WritableStream;
   /** One-line operator notices (e.g. UDP 500 unavailable); logs go to the logger. */
   notice(line: string): void;
+  /** Where `--card auto` finds cards; the kernel's (/proc/crypto, device events) by default. */
+  cryptoSource?: CryptoDiscoverySource;
 }
 
 /** The composition root: wires config, key store, engines, transports and consoles. */
@@ -51,18 +56,25 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
     const e = err as NodeJS.ErrnoException;
     throw new Error(`cannot create config dir ${o.configDir}: ${e.code ?? e.message}`);
   }
+  const backend = await openSadBackend(o.kernel);
   const hw = new EngineRegistry();
-  if (o.card) hw.insertCard(cardProfile(o.card));
-  const backend = sadBackend(o.kernel);
-  // The key manager reads the configuration through the router built next (only once running).
-  const ike: KeyManager = new KeyManager({ config: () => router.config, engine: hw, backend, log: log.child({ subsystem: 'ike' }) });
+  const discovery = await startCards(o, hw, io, log);
+  const keys = await KeyStore.open(path.join(o.configDir, 'keys'), log.child({ subsystem: 'keys' }));
+  // The key manager reads the configuration through the router built next, with no await in
+  // between: a kernel backend may deliver an ACQUIRE as soon as the loop turns.
+  const ike: KeyManager = new KeyManager({
+    config: () => router.config, engine: hw, backend, log: log.child({ subsystem: 'ike' }), keyLogFile: path.join(o.configDir, KEY_LOG_FILE_NAME),
+  });
+  // Interfaces and routes reach the kernel only where the SAs do: on a real kernel backend.
+  const net = o.kernel === 'xfrm' || o.kernel === 'pfkey' ? new NetApplier(new RtnlSocket()) : undefined;
   const router: Router = new Router({
     hw,
-    keys: await KeyStore.open(path.join(o.configDir, 'keys'), log.child({ subsystem: 'keys' })),
+    keys,
     startup: new StartupStore(o.configDir),
     ike,
     log: log.child({ subsystem: 'cli' }),
     version: VERSION,
+    ...(net ? { net } : {}),
   });
   const table = new CommandTable(ALL_COMMANDS);
 
@@ -93,8 +105,10 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   } catch (err) {
     // No console device: release what was opened so a caller in-process is not left with it.
     await control?.close();
+    discovery?.close();
     await ike.close();
     await backend.close();
+    net?.close();
     throw err;
   }
   log.info({ configDir: o.configDir, console: o.console.kind, control: control?.path, kernel: o.kernel }, 'ikegated started');
@@ -104,9 +118,11 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
     (closed ??= (async () => {
       consoleHandle?.close();
       await control?.close();
+      discovery?.close();
       // Deletes go to every peer before the ports close.
       await ike.close();
       await backend.close();
+      net?.close();
       log.info('ikegated stopped');
       log.flush();
     })());
@@ -169,10 +185,25 @@ function watchEngines(router: Router, hw: EngineRegistry, log: Logger): void {
   });
 }
 
-/** The SA backend of --kernel: the memory one until the native kernel interface lands. */
-function sadBackend(kind: KernelBackendName): MemoryBackend {
-  if (kind !== 'memory') throw new Error(`--kernel ${kind} is not available in this build yet; use --kernel memory`);
-  return new MemoryBackend();
+/**
+ * The cards of --card: a profile is inserted once; `auto` reads the kernel's cards before the
+ * configuration loads (so boot warnings see them) and follows hot-plug from then on. Without
+ * discovery the gateway still works on the software engine, so that is a notice, not a stop.
+ */
+async function startCards(o: DaemonOptions, hw: EngineRegistry, io: DaemonIo, log: Logger): Promise<KernelCryptoDiscovery | undefined> {
+  if (o.card === undefined) return undefined;
+  if (o.card !== 'auto') {
+    hw.insertCard(cardProfile(o.card));
+    return undefined;
+  }
+  const discovery = new KernelCryptoDiscovery(hw, io.cryptoSource ?? kernelCryptoSource, { log: log.child({ subsystem: 'hw' }) });
+  try {
+    await discovery.start();
+  } catch (err) {
+    io.notice(`ikegated: --card auto cannot read the kernel's crypto cards (${(err as Error).message}); using the software engine only`);
+    return undefined;
+  }
+  return discovery;
 }
 
 /** Binds IKE's ports; whatever fails is told in one line (the console works regardless). */

@@ -15,6 +15,7 @@
  */
 import t, { type Test } from 'tap';
 import { boardLab, boardsUnavailable, buildImage, type Board, type BoardLab } from './fixtures/board';
+import { storySteps } from './fixtures/board-steps';
 
 // A cold image build downloads 70 MB and each TCG boot takes 10-20 s on a busy machine.
 t.setTimeout(600_000);
@@ -53,17 +54,7 @@ if (!skip) {
     const image = await buildImage(t);
     const lab = await boardLab(t);
     // Each power-on starts from what the one before saved: after a failure the rest is moot.
-    let broken: string | false = false;
-    const step = (name: string, fn: (t: Test) => Promise<void>): Promise<unknown> =>
-      t.test(name, { skip: broken }, async (t) => {
-        try {
-          await fn(t);
-        } catch (err) {
-          broken = `"${name}" failed`;
-          throw err;
-        }
-        if (!t.passing()) broken = `"${name}" failed`;
-      });
+    const step = storySteps(t);
 
     await step('first boot: default configuration, configured from the console, saved', async (t) => {
       const { board, boot } = await powerOn(t, lab, image);

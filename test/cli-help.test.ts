@@ -20,6 +20,7 @@ t.test('"crypto isakmp ?" lists keywords with their help, then <cr>', async (t) 
     '  client    Set client configuration policy\n' +
       '  identity  Set the identity which ISAKMP will use\n' +
       '  key       Set pre-shared key for remote peer\n' +
+      '  key-log   Log IKE SA keys for Wireshark (ikev1_decryption_table)\n' +
       '  policy    Set policy for an ISAKMP protection suite\n' +
       '  <cr>\n',
   );
@@ -80,7 +81,7 @@ t.test('"?" alone in each mode', async (t) => {
     [[], false, ['enable', 'exit', 'logout', 'ping', 'show']],
     [[], true, ['clear', 'configure', 'copy', 'debug', 'disable', 'enable', 'exit', 'logout', 'no', 'ping', 'show', 'undebug', 'write']],
     [ISAKMP, true, ['authentication', 'do', 'encryption', 'end', 'exit', 'group', 'hash', 'lifetime', 'no']],
-    [['configure terminal', 'interface eth0'], true, ['crypto', 'do', 'end', 'exit', 'ip', 'no']],
+    [['configure terminal', 'interface eth0'], true, ['crypto', 'do', 'end', 'exit', 'ip', 'no', 'shutdown']],
   ];
   for (const [setup, privileged, words] of cases) {
     const s = await inMode(setup, privileged);
@@ -163,7 +164,7 @@ t.test('Tab completion', async (t) => {
     [exec, 'zz', []],
     [exec, 'show zz r', []],
     [config, 'cr', ['crypto ']],
-    [config, 'crypto isakmp k', ['crypto isakmp key ']],
+    [config, 'crypto isakmp k', ['crypto isakmp key ', 'crypto isakmp key-log ']],
     [config, 'crypto isakmp key s3cr', [], ],
     [config, 'crypto isakmp key s3cret a', ['crypto isakmp key s3cret address ']],
     [config, 'do sh r', ['do sh running-config ']],

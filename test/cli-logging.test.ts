@@ -32,7 +32,7 @@ t.test('commands are logged with pre-shared keys and secrets redacted', async (t
     ['crypto isakmp key Sup3rS3cret address 10.0.0.1', 'crypto isakmp key <redacted> address 10.0.0.1', 'Sup3rS3cret'],
     ['crypto isakmp key k3y-two address 10.0.0.0 255.0.0.0 no-xauth', 'crypto isakmp key <redacted> address 10.0.0.0 255.0.0.0 no-xauth', 'k3y-two'],
     ['crypto isakmp key HostK3y hostname peer.example', 'crypto isakmp key <redacted> hostname peer.example', 'HostK3y'],
-    ['cry isa k Abbr3v add 10.0.0.2', 'cry isa k <redacted> add 10.0.0.2', 'Abbr3v'],
+    ['cry isa key Abbr3v add 10.0.0.2', 'cry isa key <redacted> add 10.0.0.2', 'Abbr3v'],
     // Refused by the command (keys are one word), but logged first: redacted, quotes and all.
     ['crypto isakmp key "with space" address 10.0.0.3', 'crypto isakmp key <redacted> address 10.0.0.3', 'with space'],
     // Only the secret word goes, even when the secret looks like other words of the line.

@@ -2,7 +2,7 @@
  * The control socket end to end: `ikegate -c` against a running ikegated (socket mode 0600,
  * several -c in one session, exit status and caret on a rejected command, several sessions
  * sharing one config with the stdio console, missing socket, stale socket after a crash).
- * Spawns dist/: `npm run build && npx tap test/daemon-control.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-control.test.ts`.
  */
 import { lstatSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';

@@ -1,8 +1,9 @@
 /**
  * Hardware warnings end to end: boot with --card virtio-crypto and a config the card cannot
  * do, `show crypto engine brief`, no warnings without a card, and card insertion at run time
- * reaching console sessions (in-process daemon, control socket, ikegate client).
- * Spawns dist/: `npm run build && npx tap test/daemon-hardware.test.ts`.
+ * reaching console sessions (in-process daemon, control socket, ikegate client); --card auto
+ * over a fake kernel: the card found at boot, a hot-plugged one announced on the consoles.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-hardware.test.ts`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import { RemoteSession } from '../src/console/remote-session';
 import { startDaemon, type Daemon } from '../src/daemon';
 import { parseDaemonArgs } from '../src/daemon-options';
 import { cardProfile } from '../src/hw/card-profiles';
+import { FakeCryptoSource } from './helpers/fake-crypto-source';
 import {
   CLIENT, freeUdpPorts, missingBuild, noteStaleBuild, runPipe, spawnNode, workspace,
 } from './fixtures/daemon-harness';
@@ -151,6 +153,45 @@ else {
 
     term.endInput();
     t.equal((await term.wait()).code, 0);
+  });
+
+  t.test('--card is auto by default with --kernel xfrm, none with --kernel memory', async (t) => {
+    t.equal((parseDaemonArgs(['--kernel', 'xfrm']) as { card?: string }).card, 'auto');
+    t.equal((parseDaemonArgs(['--kernel', 'xfrm', '--card', 'none']) as { card?: string }).card, undefined);
+    t.equal((parseDaemonArgs([]) as { card?: string }).card, undefined);
+    t.equal((parseDaemonArgs(['--card', 'auto']) as { card?: string }).card, 'auto');
+    t.throws(() => parseDaemonArgs(['--card', 'qat']), /--card must be one of auto, virtio-crypto, not "qat"/);
+  });
+
+  t.test('--card auto: the kernel\'s card at boot, hot-plug and unplug announced on the consoles', async (t) => {
+    const w = workspace(t);
+    withStartup(w.dir);
+    const [ike, natT] = await freeUdpPorts(2);
+    const options = parseDaemonArgs([
+      '--config-dir', w.dir, '--console', 'none', '--control', w.socket, '--card', 'auto',
+      '--log-file', w.log, '--log-level', 'warn', '--ike-port', String(ike), '--nat-t-port', String(natT),
+    ]);
+    if (options === 'help') throw new Error('unexpected');
+    const source = new FakeCryptoSource(true);
+    const daemon: Daemon = await startDaemon(options, { stdout: new PassThrough(), notice: (l) => t.fail(l), cryptoSource: source });
+    t.teardown(() => daemon.close());
+    t.equal(daemon.hw.activeEngine().driver, 'virtio_crypto', 'the card found at boot is the active engine');
+    const session = new CliSession(daemon.router, new CommandTable(ALL_COMMANDS), { interactive: false, privileged: true, source: { kind: 'stdio' } });
+    t.teardown(() => session.close());
+    t.match((await session.execute('show crypto isakmp policy')).output, POLICY_WARNING, 'the configuration is checked against it');
+    const messages: string[] = [];
+    session.onMessage((m) => messages.push(m));
+
+    source.unplug();
+    await until(() => messages.length > 0);
+    t.same(messages, ['%CRYPTO-6-ENGINE_REMOVED: Virtio Crypto Accelerator (virtio_crypto) removed']);
+    source.plug();
+    await until(() => messages.length > 1);
+    t.equal(messages[1], ['%CRYPTO-6-ENGINE_INSERTED: Virtio Crypto Accelerator (virtio_crypto) inserted', POLICY_WARNING, TRANSFORM_WARNING].join('\n'),
+      'the insertion message and the warnings, with no command typed');
+    t.match((await session.execute('show crypto engine configuration')).output, /Location:\s+kernel module virtio_crypto[\s\S]*3 DES:\s+No/);
+    await daemon.close();
+    t.notOk(source.watching, 'closing the daemon stops discovery');
   });
 }
 

@@ -2,7 +2,7 @@
  * DES, the seed's default IKE cipher, needs OpenSSL's legacy provider: every way of starting
  * the daemon passes --openssl-legacy-provider, and a daemon started without it stops at once
  * with one clear line instead of failing negotiations later.
- * Spawns dist/: `npm run build && npx tap test/daemon-ike-des.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-ike-des.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

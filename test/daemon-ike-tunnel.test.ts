@@ -3,7 +3,7 @@
  * on both, as IKE peers use fixed ports) configured through `ikegate -c` the seed's way. A
  * `ping` through the memory backend starts Main Mode and Quick Mode; both daemons then show
  * the ISAKMP SA in QM_IDLE and IPsec SAs whose SPIs cross-match; `clear` and `debug` work.
- * Spawns dist/: `npm run build && npx tap test/daemon-ike-tunnel.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-ike-tunnel.test.ts`.
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';

@@ -2,7 +2,7 @@
  * Persistence end to end: write memory / copy running-config startup-config, restart on the
  * same config dir, bad startup-config lines, atomic replacement (no temp files, a failing
  * rename, kill -9 in the middle of write memory).
- * Spawns dist/: `npm run build && npx tap test/daemon-persistence.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-persistence.test.ts`.
  */
 import { promises as fsp, existsSync, mkdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

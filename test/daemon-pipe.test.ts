@@ -1,7 +1,7 @@
 /**
  * The daemon's console on a pipe (DESIGN.md contract): prompt, echoed line, output; exit 0 at
  * end of input, non-zero with --exit-on-error; logs only on stderr or the log file; first boot
- * on the embedded default configuration. Spawns dist/: `npm run build && npx tap test/daemon-pipe.test.ts`.
+ * on the embedded default configuration. Spawns dist/: `npm run build:ts && npx tap test/daemon-pipe.test.ts`.
  */
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';

@@ -2,7 +2,7 @@
  * Secrets never reach the logs, even at trace level: pre-shared keys, enable secrets (typed,
  * answered at the Password: prompt, loaded from startup-config, in rejected boot lines) and
  * the private halves of generated key pairs.
- * Spawns dist/: `npm run build && npx tap test/daemon-secrets.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-secrets.test.ts`.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -2,7 +2,7 @@
  * The serial console (`--console tty:PATH`) on a real pseudo-terminal. No native dependency:
  * python3's os.openpty() makes the pair and relays the master side over pipes, so the test
  * types keys and reads the screen. Skipped when python3 or /dev/pts is unavailable.
- * Spawns dist/: `npm run build && npx tap test/daemon-tty.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-tty.test.ts`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

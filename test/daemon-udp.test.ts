@@ -2,7 +2,7 @@
  * IKE's UDP ports: bound when free (seen by `ss -uln` and by EADDRINUSE for anyone else),
  * released at exit; when one is taken, one clear line on stderr and the console still works.
  * Uses free high ports, never 500/4500.
- * Spawns dist/: `npm run build && npx tap test/daemon-udp.test.ts`.
+ * Spawns dist/: `npm run build:ts && npx tap test/daemon-udp.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

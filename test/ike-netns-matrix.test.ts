@@ -11,7 +11,7 @@
  * policy, clears the previous SAs (Delete to the responder), pings, and shows the result; a
  * second call reads the responder's side. The runs are tap subtests executed INITIATORS at a
  * time, each borrowing a free initiator.
- * Needs root, `ip netns` and nft; spawns dist/ (`npm run build` first).
+ * Needs root, `ip netns` and nft; spawns dist/ (`npm run build:ts` first).
  */
 import t, { type Test } from 'tap';
 import { Lab } from './helpers/netns';

@@ -3,7 +3,7 @@
  * policy the responder answers Main Mode message 1 with NO-PROPOSAL-CHOSEN, with no common
  * transform set it answers Quick Mode message 1 so; the initiator reports it, the ping fails,
  * and neither end keeps a half-built SA.
- * Needs root, `ip netns` and nft; spawns dist/ (`npm run build` first).
+ * Needs root, `ip netns` and nft; spawns dist/ (`npm run build:ts` first).
  */
 import t from 'tap';
 import { missingBuild, nsTestsUnavailable } from './fixtures/ikegated-ns';

@@ -8,7 +8,7 @@
  * confirms which exchanges really ran.
  * The full encryption x hash x group matrix is test/ike-netns-matrix.test.ts; mismatches and
  * wrong keys are test/ike-netns-mismatch.test.ts and test/ike-netns-wrong-key.test.ts.
- * Needs root, `ip netns` and nft; spawns dist/ (`npm run build` first).
+ * Needs root, `ip netns` and nft; spawns dist/ (`npm run build:ts` first).
  */
 import t from 'tap';
 import { missingBuild, nsTestsUnavailable } from './fixtures/ikegated-ns';

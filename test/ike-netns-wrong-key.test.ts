@@ -9,7 +9,7 @@
  * notification cannot be trusted to abort it), so it gets the driver's default retransmission
  * span (retransmitSpanMs(DEFAULT_RETRANSMIT), about 165 s) plus a margin; the two scenarios run
  * in parallel to keep the file's time near one such span.
- * Needs root, `ip netns` and nft; spawns dist/ (`npm run build` first).
+ * Needs root, `ip netns` and nft; spawns dist/ (`npm run build:ts` first).
  */
 import t, { type Test } from 'tap';
 import { DEFAULT_RETRANSMIT, retransmitSpanMs } from '../src/ike/transport/retransmit';

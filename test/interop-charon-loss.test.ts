@@ -6,7 +6,10 @@
  * link, so in all but 0.7^36 of runs some are lost, and both sides' retransmission and
  * duplicate handling are exercised: charon's own retries (made quicker, as in the harness),
  * ikegate answering a repeated request from its stored response and repeating its Quick Mode
- * message 2 when message 3 is lost.
+ * message 2 when message 3 is lost. charon 5.9.8 answers a repeated message 2 of the Quick
+ * Mode it finished last by sending its message 3 again ("received retransmit of response with
+ * ID ..., resending last request"); the first test checks exactly that, dropping message 3
+ * twice, and that ikegate installs on it and not by giving up on it.
  *
  * Why each tunnel comes from its own charon address: several Quick Modes over one IKE SA do
  * not survive loss with charon as initiator (it starts the next Quick Mode once it has sent
@@ -16,13 +19,17 @@
  * interop-charon-ikegate.test.ts checks on its own (each sends INITIAL-CONTACT).
  * Needs root, `ip netns`, nft and strongSwan (bash scripts/setup); spawns dist/.
  */
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { charonUnavailable, established, type IkeSa } from './helpers/charon';
-import { addLoss, type Link } from './helpers/netns';
+import { addDrop, addLoss, type Link } from './helpers/netns';
 import { missingBuild, nsTestsUnavailable } from './fixtures/ikegated-ns';
 import type { GatewaySpec } from './fixtures/ikegated-ns-config';
-import { compareWithCharon, GW_NET, interopLab, perHostSpec, PSK, SUITES, type Suite } from './fixtures/ikegated-ns-interop';
-import { viewOf, type GatewayView } from './fixtures/ikegated-ns-tunnel';
+import {
+  CHARON_LAN, CHARON_NET, compareWithCharon, GW_LAN, GW_NET, interopLab, perHostSpec, PSK, SUITES, type Suite,
+} from './fixtures/ikegated-ns-interop';
+import { siteToSite } from './fixtures/ikegated-ns-lab';
+import { poll, viewOf, waitTunnel, type GatewayView } from './fixtures/ikegated-ns-tunnel';
 
 const TUNNELS = 4;
 const UP_MS = 90_000;
@@ -45,19 +52,42 @@ async function addCharonAddresses(link: Link): Promise<void> {
   }
 }
 
-// Known defect (issue 3, open): when charon's Quick Mode message 3 is lost twice and its error
-// answer to our resent message 2 is lost too, ikegate installs the SAs only when its message-2
-// retries run out (~165 s), past this test's wait: 1 run in 3 failed. Until that recovery is
-// made prompt the test runs only on request, so CI stays meaningful.
-const knownDefect = process.env.IKEGATE_INTEROP_LOSS === '1'
-  ? undefined
-  : 'set IKEGATE_INTEROP_LOSS=1 to run: a doubly lost Quick Mode message 3 is recovered only after ~165 s (known defect, issue 3)';
-const skip = nsTestsUnavailable() ?? charonUnavailable() ?? knownDefect;
+/**
+ * charon's Quick Mode message 3 as it leaves charon: Quick Mode (exchange type 32, byte 18 of
+ * the ISAKMP header) in a datagram far shorter than message 1, on port 4500 behind the
+ * non-ESP marker (charon's kernel-libipsec makes both ends float).
+ */
+const QM3_FROM_CHARON = 'udp dport 4500 udp length < 120 @th,240,8 32';
+
+const skip = nsTestsUnavailable() ?? charonUnavailable();
 const build = missingBuild();
 if (skip) t.plan(0, skip);
 else if (build) t.fail(build);
 else {
-  t.setTimeout(2 * UP_MS + 60_000);
+  t.setTimeout(3 * UP_MS + 60_000);
+  t.test('Quick Mode message 3 lost twice: ikegate\'s repeated message 2 brings it again', async (t) => {
+    const s = SUITES[0] as Suite;
+    const lab = await interopLab(t, (link) => siteToSite(link.a, link.b, GW_LAN, CHARON_LAN, { policies: [s.policy], key: PSK, transformSets: { TS: s.transforms } }));
+    await lab.charon.loadConfig([{
+      name: 'gw', psk: PSK, localAddrs: lab.link.b.address, remoteAddrs: lab.link.a.address, localId: lab.link.b.address,
+      remoteId: lab.link.a.address, ikeProposal: s.ike, children: [{ name: 'net', espProposal: s.esp, localTs: CHARON_NET, remoteTs: GW_NET }],
+    }]);
+    const drop = await addDrop(lab.link.b, 'h1_qm3', QM3_FROM_CHARON, 'a drop of Quick Mode message 3');
+    const started = Date.now();
+    await lab.charon.initiate('net', { ike: 'gw', timeoutMs: UP_MS });
+    // The original message 3 and the copy charon sends on our first repeated message 2.
+    await poll('two copies of message 3 dropped', async () => ((await drop.dropped()) >= 2 ? true : undefined), UP_MS, () => lab.charon.logTail());
+    await drop.remove();
+    const removed = Date.now();
+    await waitTunnel(lab.gw, lab.link.b.address, UP_MS);
+    t.comment(`ikegate installed ${Date.now() - removed} ms after message 3 could pass again, ${Date.now() - started} ms after initiating`);
+    const charonLog = readFileSync(lab.charon.logFile, 'utf8');
+    const resent = charonLog.match(/received retransmit of response with ID \d+, resending last request/g) ?? [];
+    t.ok(resent.length >= 2, `charon resent message 3 on each repeated message 2 (${resent.length} times)`, { log: lab.charon.logTail(40) });
+    const gwLog = readFileSync(lab.gw.logFile, 'utf8');
+    t.notOk(/never came|no longer reads Quick Mode message 2/.test(gwLog), 'ikegate installed on message 3 itself, not by giving up on it', { log: lab.gw.logTail() });
+  });
+
   t.test(`30% loss both ways: ${TUNNELS} tunnels from charon all establish with ikegate`, async (t) => {
     const s = SUITES[0] as Suite;
     const hosts = Array.from({ length: TUNNELS }, (_, k) => charonHost(k));
@@ -78,7 +108,7 @@ else {
       (Array.from({ length: TUNNELS }, (_, k) => established(all, `init${k}`, `net${k}`)).every(Boolean) ? all : undefined), UP_MS);
     const tunnelView = (shown: string, k: number): GatewayView => viewOf(shown, lab.link.a.address, charonAddress(lab.link, k));
     // A responder installs its SAs on Quick Mode message 3, which the loss may delay by some of
-    // ikegate's own retransmissions of message 2 (4 s, then 7.2 s, ...).
+    // ikegate's own retransmissions of message 2 (after 4 s, then every 7.2 s).
     const deadline = Date.now() + UP_MS;
     let text = '';
     for (;;) {

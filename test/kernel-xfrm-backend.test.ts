@@ -9,11 +9,12 @@
  * SPI Handling". On such kernels that case is skipped with that reason; its other checks
  * (ranges, exhaustion, per-protocol spaces, reuse after delete) are in kernel-xfrm-spi.test.ts.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import type { IpsecProto } from '../src/kernel/sad-backend';
 import { Lab } from './helpers/netns';
 import { probeKernel, sleep, XfrmNamespace, xfrmUnavailable } from './helpers/kernel-xfrm-lab';
 import { SA_TABLE, sadBackendContract } from './helpers/sad-backend-contract';
+import { skippingCases } from './fixtures/board-contract';
 
 /** The contract's cases that install SAs, by the protocols they install. */
 const SA_CASES = new Map<string, IpsecProto[]>([
@@ -27,28 +28,6 @@ const SA_CASES = new Map<string, IpsecProto[]>([
 ]);
 const SPI_PER_DESTINATION_CASE = 'allocateSpi: a full range is ENOENT, a bad range EINVAL';
 
-type TestFn = (t: Test) => Promise<void> | void;
-
-/**
- * `t` with its test() skipping the SA cases this kernel cannot run. The shared contract calls
- * t.test(name, fn) and knows nothing of kernels, so the skip decision stays with this file.
- */
-function skippingSaCases(t: Test, reasonFor: (name: string) => string | undefined, seen: Set<string>): Test {
-  return new Proxy(t, {
-    get(target, prop) {
-      if (prop === 'test') {
-        return (name: string, fn: TestFn) => {
-          seen.add(name);
-          const skip = reasonFor(name);
-          return skip ? target.test(name, { skip }, fn) : target.test(name, fn);
-        };
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 const unavailable = xfrmUnavailable();
 
 t.test('contract', { skip: unavailable ?? false }, async (t) => {
@@ -61,7 +40,7 @@ t.test('contract', { skip: unavailable ?? false }, async (t) => {
   const lab = Lab.create(t);
   let count = 0;
   const seen = new Set<string>();
-  sadBackendContract(skippingSaCases(t, reasonFor, seen), async () => {
+  sadBackendContract(skippingCases(t, reasonFor, seen), async () => {
     count += 1;
     const x = await XfrmNamespace.create(lab, `c${count}`);
     return {

@@ -182,6 +182,32 @@ t.test('Quick Mode message 3 lost for good: B installs the SAs when it gives up 
   t.equal(inB.spec.spi, out.spec.spi, 'the same SAs at both ends');
 });
 
+t.test('Quick Mode message 3 lost twice: B repeats message 2 (1 s, then every 2 s) until A\'s copy of message 3 gets through', async (t) => {
+  const pair = await keyManagerPair();
+  t.teardown(() => pair.close());
+  const confirmation = quickModeConfirmation();
+  let copies = 0;
+  pair.net.drop = (wire) => confirmation(wire) && ++copies <= 2;
+  trafficAtoB(pair);
+  await until(async () => {
+    await quiet(pair.net);
+    return pair.a.km.table.ipsecSas().length === 1;
+  }, 5000, 'A installed on message 2');
+  const start = pair.clock.now();
+  const fromB = (): number[] => pair.net.log.filter((w) => w.from.address === ADDRESS_B && w.message[18] === ExchangeType.QUICK_MODE).map(() => pair.clock.now() - start);
+  for (const wait of [1000, 2000]) {
+    pair.clock.advance(wait);
+    await quiet(pair.net);
+  }
+  t.equal(copies, 3, 'A sent message 3 once and again on each repeated message 2; the first two were lost');
+  t.equal(fromB().length, 3, 'B sent message 2 three times: at once, after 1 s, then 2 s later (not 4)');
+  t.equal(pair.b.km.table.ipsecSas().length, 1, 'B installed on the copy that got through');
+  t.equal(logged(pair.b, 'never came').length, 0, 'on message 3 itself, not by giving up');
+  const [out] = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
+  const [inB] = await sasFrom(pair.b.backend, ADDRESS_A, ADDRESS_B);
+  t.equal(inB.spec.spi, out.spec.spi, 'the same SAs at both ends');
+});
+
 t.test('Quick Mode message 3 lost and the initiator answers the resent message 2 with an error: B installs at once', async (t) => {
   const pair = await keyManagerPair();
   t.teardown(() => pair.close());

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  DEFAULT_RETRANSMIT, retransmitSpanMs, retransmitWaits, startRetransmission, type RetransmitPolicy,
+  DEFAULT_RETRANSMIT, finalLegPolicy, retransmitSpanMs, retransmitWaits, startRetransmission, type RetransmitPolicy,
 } from '../src/ike/transport/retransmit';
 import { FakeClock } from './helpers/fake-clock';
 
@@ -19,6 +19,22 @@ t.test('wait schedules', async (t) => {
   for (const bad of [{ initialTimeoutMs: 0, backoff: 2, retries: 1 }, { initialTimeoutMs: 1, backoff: 0.5, retries: 1 }, { initialTimeoutMs: 1, backoff: 2, retries: -1 }, { initialTimeoutMs: 1, backoff: 2, retries: 1.5 }, { initialTimeoutMs: NaN, backoff: 2, retries: 1 }]) {
     t.throws(() => retransmitWaits(bad), RangeError, JSON.stringify(bad));
   }
+});
+
+t.test('capped waits', async (t) => {
+  t.same(retransmitWaits({ initialTimeoutMs: 1000, backoff: 2, retries: 4, maxTimeoutMs: 3000 }), [1000, 2000, 3000, 3000, 3000]);
+  t.throws(() => retransmitWaits({ initialTimeoutMs: 1000, backoff: 2, retries: 1, maxTimeoutMs: 999 }), RangeError, 'a cap below the first wait');
+});
+
+t.test('the final-leg schedule: waits stop growing after the second, as many as fit in the span', async (t) => {
+  const policy = finalLegPolicy(DEFAULT_RETRANSMIT);
+  const waits = retransmitWaits(policy);
+  t.same(waits.slice(0, 3), [4000, 7200, 7200], '4 s, then every 7.2 s');
+  t.equal(new Set(waits.slice(1)).size, 1, 'no longer wait after the second');
+  t.equal(waits.length, 23, '23 transmissions instead of 6');
+  t.ok(retransmitSpanMs(policy) <= retransmitSpanMs(DEFAULT_RETRANSMIT), 'given up no later than the base schedule');
+  t.ok(retransmitSpanMs(policy) + 7200 > retransmitSpanMs(DEFAULT_RETRANSMIT), 'and not a whole wait earlier');
+  t.same(retransmitWaits(finalLegPolicy({ initialTimeoutMs: 500, backoff: 1, retries: 2 })), [500, 500, 500], 'constant waits stay as they are');
 });
 
 function run(policy?: RetransmitPolicy) {

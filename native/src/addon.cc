@@ -1,6 +1,11 @@
 // Module entry point: each concern registers its own exports.
 #include <napi.h>
 
+#include "crypto_table.h"
+#include "crypto_uevents.h"
+#include "rtnl_socket.h"
+#include "pfkey_monitor.h"
+#include "pfkey_socket.h"
 #include "version.h"
 #include "xfrm_monitor.h"
 #include "xfrm_socket.h"
@@ -11,6 +16,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ikegate::RegisterVersion(env, exports);
   ikegate::xfrm::XfrmSocket::Register(env, exports);
   ikegate::xfrm::XfrmMonitor::Register(env, exports);
+  ikegate::pfkey::PfkeySocket::Register(env, exports);
+  ikegate::pfkey::PfkeyMonitor::Register(env, exports);
+  ikegate::crypto::RegisterCryptoTable(env, exports);
+  ikegate::crypto::DeviceMonitor::Register(env, exports);
+  ikegate::rtnl::RtnlSocket::Register(env, exports);
   return exports;
 }
 

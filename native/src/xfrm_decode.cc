@@ -3,49 +3,13 @@
 #include <array>
 #include <cstring>
 
+#include "netlink_message.h"
+
 namespace ikegate::xfrm {
 
 namespace {
 
-// The attributes after a message's fixed part, by type (the last of a type wins).
-class Attributes {
- public:
-  Attributes(const nlmsghdr* message, size_t fixedSize) {
-    size_t start = NLMSG_HDRLEN + NLMSG_ALIGN(fixedSize);
-    if (message->nlmsg_len < NLMSG_HDRLEN + fixedSize) return;
-    ok_ = true;
-    const auto* bytes = reinterpret_cast<const uint8_t*>(message);
-    size_t offset = start;
-    while (offset + NLA_HDRLEN <= message->nlmsg_len) {
-      nlattr attr;
-      std::memcpy(&attr, bytes + offset, sizeof attr);
-      if (attr.nla_len < NLA_HDRLEN || offset + attr.nla_len > message->nlmsg_len) break;
-      uint16_t type = attr.nla_type & NLA_TYPE_MASK;
-      if (type < found_.size()) found_[type] = {bytes + offset + NLA_HDRLEN, static_cast<size_t>(attr.nla_len - NLA_HDRLEN)};
-      offset += NLA_ALIGN(attr.nla_len);
-    }
-  }
-
-  bool ok() const { return ok_; }
-  const uint8_t* data(uint16_t type) const { return found_[type].data; }
-  size_t size(uint16_t type) const { return found_[type].size; }
-
-  // A fixed-size attribute, if present and long enough.
-  template <typename T>
-  bool Get(uint16_t type, T* out) const {
-    if (data(type) == nullptr || size(type) < sizeof(T)) return false;
-    std::memcpy(out, data(type), sizeof(T));
-    return true;
-  }
-
- private:
-  struct Span {
-    const uint8_t* data = nullptr;
-    size_t size = 0;
-  };
-  std::array<Span, XFRMA_MAX + 1> found_{};
-  bool ok_ = false;
-};
+using Attributes = netlink::Attributes<XFRMA_MAX>;
 
 template <typename T>
 bool Fixed(const nlmsghdr* message, T* out) {

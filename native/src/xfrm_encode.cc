@@ -4,54 +4,13 @@
 
 #include <cstring>
 
+#include "netlink_message.h"
+
 namespace ikegate::xfrm {
 
 namespace {
 
-// A message under construction: header, fixed part, attributes, each padded to 4 bytes.
-class Message {
- public:
-  Message(uint16_t type, uint16_t flags) {
-    nlmsghdr header{};
-    header.nlmsg_type = type;
-    header.nlmsg_flags = flags;
-    Append(&header, sizeof header);
-  }
-
-  template <typename Fixed>
-  void Put(const Fixed& fixed) {
-    Append(&fixed, sizeof fixed);
-  }
-
-  // One attribute made of `head` followed by `tail` (the variable-length key of an algorithm).
-  void Attr(uint16_t type, const void* head, size_t headSize, const void* tail = nullptr, size_t tailSize = 0) {
-    nlattr attr{};
-    attr.nla_type = type;
-    attr.nla_len = static_cast<uint16_t>(NLA_HDRLEN + headSize + tailSize);
-    Append(&attr, sizeof attr);
-    size_t start = bytes_.size();
-    bytes_.resize(start + headSize + tailSize);
-    std::memcpy(bytes_.data() + start, head, headSize);
-    if (tailSize > 0) std::memcpy(bytes_.data() + start + headSize, tail, tailSize);
-    Pad();
-  }
-
-  std::vector<uint8_t> Finish() && {
-    auto length = static_cast<uint32_t>(bytes_.size());
-    std::memcpy(bytes_.data() + offsetof(nlmsghdr, nlmsg_len), &length, sizeof length);
-    return std::move(bytes_);
-  }
-
- private:
-  void Append(const void* data, size_t size) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    bytes_.insert(bytes_.end(), p, p + size);
-    Pad();
-  }
-  void Pad() { bytes_.resize(NLMSG_ALIGN(bytes_.size())); }
-
-  std::vector<uint8_t> bytes_;
-};
+using netlink::Message;
 
 constexpr uint16_t kRequest = NLM_F_REQUEST | NLM_F_ACK;
 

@@ -11,8 +11,9 @@ const Name kProtos[3] = {{"esp", IPPROTO_ESP}, {"ah", IPPROTO_AH}, {"comp", IPPR
 const Name kModes[3] = {{"transport", XFRM_MODE_TRANSPORT}, {"tunnel", XFRM_MODE_TUNNEL}, {"beet", XFRM_MODE_BEET}};
 const Name kDirs[3] = {{"in", XFRM_POLICY_IN}, {"out", XFRM_POLICY_OUT}, {"fwd", XFRM_POLICY_FWD}};
 
-Fields::Fields(Napi::Value value, std::string where) : where_(std::move(where)) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "xfrm: " + where_ + " must be an object");
+Fields::Fields(Napi::Value value, std::string where, std::string subsystem)
+    : where_(std::move(where)), subsystem_(std::move(subsystem)) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), subsystem_ + ": " + where_ + " must be an object");
   object_ = value.As<Napi::Object>();
 }
 
@@ -21,13 +22,13 @@ Napi::Value Fields::Get(const char* key) const { return object_.Get(key); }
 bool Fields::Has(const char* key) const { return !Get(key).IsUndefined(); }
 
 void Fields::Fail(const char* key, const std::string& problem) const {
-  throw Napi::TypeError::New(object_.Env(), "xfrm: " + where_ + "." + key + " " + problem);
+  throw Napi::TypeError::New(object_.Env(), subsystem_ + ": " + where_ + "." + key + " " + problem);
 }
 
 Fields Fields::Nested(const char* key) const {
   Napi::Value v = Get(key);
   if (!v.IsObject()) Fail(key, "must be an object");
-  return Fields(v, where_ + "." + key);
+  return Fields(v, where_ + "." + key, subsystem_);
 }
 
 std::string Fields::String(const char* key) const {
@@ -88,7 +89,7 @@ std::optional<Fields> Fields::OptionalNested(const char* key) const {
   Napi::Value v = Get(key);
   if (v.IsUndefined()) return std::nullopt;
   if (!v.IsObject()) Fail(key, "must be an object");
-  return Fields(v, where_ + "." + key);
+  return Fields(v, where_ + "." + key, subsystem_);
 }
 
 std::optional<uint64_t> Fields::OptionalInteger(const char* key, uint64_t max) const {

@@ -12,10 +12,11 @@
 namespace ikegate::xfrm {
 
 // Reads fields of a JavaScript object; a missing or out-of-range value throws a TypeError
-// naming it ("xfrm: sa.spi must be an integer from 0 to 4294967295").
+// naming it ("xfrm: sa.spi must be an integer from 0 to 4294967295"). `subsystem` starts the
+// message: the PF_KEY binding reads its objects with the same class.
 class Fields {
  public:
-  Fields(Napi::Value value, std::string where);
+  Fields(Napi::Value value, std::string where, std::string subsystem = "xfrm");
 
   bool Has(const char* key) const;
   Fields Nested(const char* key) const;
@@ -39,6 +40,7 @@ class Fields {
   uint64_t IntegerOf(const char* key, Napi::Value value, uint64_t max) const;
   Napi::Object object_;
   std::string where_;
+  std::string subsystem_;
 };
 
 // Names for the kernel's small enums, as the JavaScript side spells them.

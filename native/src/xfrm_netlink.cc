@@ -73,9 +73,9 @@ int ParseError(const void* payload, size_t length, uint16_t flags, std::string* 
   return -error.error;
 }
 
-SysError NetlinkSocket::Open(const std::string& netnsPath, std::shared_ptr<NetlinkSocket>* out) {
+SysError NetlinkSocket::Open(const std::string& netnsPath, std::shared_ptr<NetlinkSocket>* out, int protocol) {
   int fd = -1;
-  if (SysError error = OpenNetlink(NETLINK_XFRM, false, netnsPath, &fd)) return error;
+  if (SysError error = OpenNetlink(protocol, false, netnsPath, &fd)) return error;
   std::shared_ptr<NetlinkSocket> socket(new NetlinkSocket(fd));
   if (SysError error = socket->Configure()) return error;
   *out = std::move(socket);
@@ -105,21 +105,8 @@ SysError NetlinkSocket::Configure() {
   return {};
 }
 
-uint64_t NetlinkSocket::Reserve() { return nextTicket_++; }
-
 std::vector<Reply> NetlinkSocket::Transact(uint64_t ticket, std::vector<Request>& requests) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  turn_.wait(lock, [&] { return serving_ == ticket; });
-  // However this returns (an allocation can throw), the next ticket gets its turn.
-  struct NextTurn {
-    NetlinkSocket* socket;
-    std::unique_lock<std::mutex>* lock;
-    ~NextTurn() {
-      socket->serving_++;
-      lock->unlock();
-      socket->turn_.notify_all();
-    }
-  } nextTurn{this, &lock};
+  OrderedLine::Turn turn(line_, ticket);
   std::vector<Reply> replies(requests.size());
   size_t first = 0;
   while (first < requests.size()) {

@@ -1,15 +1,15 @@
 #ifndef IKEGATE_NATIVE_XFRM_NETLINK_H_
 #define IKEGATE_NATIVE_XFRM_NETLINK_H_
 
-#include <atomic>
-#include <condition_variable>
+#include <linux/netlink.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "ordered_line.h"
 #include "xfrm_netns.h"
 
 namespace ikegate::xfrm {
@@ -38,13 +38,15 @@ struct Reply {
 // One batch at a time holds the socket, so replies never mix.
 class NetlinkSocket {
  public:
-  static SysError Open(const std::string& netnsPath, std::shared_ptr<NetlinkSocket>* out);
+  // `protocol`: NETLINK_XFRM, or NETLINK_ROUTE for the rtnetlink requests (rtnl_socket.cc).
+  static SysError Open(const std::string& netnsPath, std::shared_ptr<NetlinkSocket>* out,
+                       int protocol = NETLINK_XFRM);
   ~NetlinkSocket();
   NetlinkSocket(const NetlinkSocket&) = delete;
   NetlinkSocket& operator=(const NetlinkSocket&) = delete;
 
   // A place in line, taken on the JS thread when a batch is queued.
-  uint64_t Reserve();
+  uint64_t Reserve() { return line_.Reserve(); }
 
   // Waits for `ticket`'s turn, sends the requests in order, as few sendmsg calls as the
   // socket buffers allow, and returns one reply per request. Failures are per request; the
@@ -64,12 +66,7 @@ class NetlinkSocket {
   size_t sendLimit_ = 0;     // bytes one sendmsg may carry
   size_t receiveLimit_ = 0;  // reply cost one chunk may leave queued
   std::vector<uint8_t> buffer_;
-  std::mutex mutex_;
-  std::condition_variable turn_;
-  // Atomic, not under mutex_: Transact holds the mutex for a whole kernel round trip, and
-  // the JS thread taking a ticket must never wait for that.
-  std::atomic<uint64_t> nextTicket_{0};
-  uint64_t serving_ = 0;  // under mutex_
+  OrderedLine line_;
 };
 
 // Reads an NLMSG_ERROR payload: the errno (positive, 0 for an ack) and the extended ack text.

@@ -13,18 +13,14 @@
 
 namespace ikegate::xfrm {
 
-namespace {
-
-int NetlinkSocket(int protocol, bool nonblocking) {
+SysError OpenNetlink(int protocol, bool nonblocking, const std::string& netnsPath, int* fd) {
   int type = SOCK_RAW | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
-  return socket(AF_NETLINK, type, protocol);
+  return OpenSocket(AF_NETLINK, type, protocol, netnsPath, fd);
 }
 
-}  // namespace
-
-SysError OpenNetlink(int protocol, bool nonblocking, const std::string& netnsPath, int* fd) {
+SysError OpenSocket(int domain, int type, int protocol, const std::string& netnsPath, int* fd) {
   if (netnsPath.empty()) {
-    *fd = NetlinkSocket(protocol, nonblocking);
+    *fd = socket(domain, type, protocol);
     return *fd < 0 ? SysError{errno, "socket"} : SysError{};
   }
   int target = open(netnsPath.c_str(), O_RDONLY | O_CLOEXEC);
@@ -40,7 +36,7 @@ SysError OpenNetlink(int protocol, bool nonblocking, const std::string& netnsPat
   if (setns(target, CLONE_NEWNET) != 0) {
     result = {errno, "setns"};
   } else {
-    *fd = NetlinkSocket(protocol, nonblocking);
+    *fd = socket(domain, type, protocol);
     if (*fd < 0) result = {errno, "socket"};
     if (setns(home, CLONE_NEWNET) != 0) {
       // Every later socket of this thread (Node's main thread) would silently live in the

@@ -18,6 +18,9 @@ struct SysError {
 // thread enters the namespace for the socket() call alone and then returns.
 SysError OpenNetlink(int protocol, bool nonblocking, const std::string& netnsPath, int* fd);
 
+// The same for any socket: PF_KEY sockets (af_key keeps its tables per namespace too).
+SysError OpenSocket(int domain, int type, int protocol, const std::string& netnsPath, int* fd);
+
 }  // namespace ikegate::xfrm
 
 #endif  // IKEGATE_NATIVE_XFRM_NETNS_H_

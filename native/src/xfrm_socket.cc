@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "batch_worker.h"
+#include "socket_class.h"
 #include "xfrm_errno.h"
 #include "xfrm_js.h"
 #include "xfrm_ops.h"
@@ -12,91 +14,33 @@ namespace ikegate::xfrm {
 
 namespace {
 
-// One execute() call: requests encoded on the JS thread, sent and decoded on the threadpool,
-// turned into JavaScript values back on the JS thread.
-class ExecuteWorker : public Napi::AsyncWorker {
+// One execute() call (batch_worker.h); replies are parsed on the threadpool.
+class ExecuteWorker : public BatchWorker<NetlinkSocket, OpKind, Request, Reply> {
  public:
   ExecuteWorker(Napi::Env env, std::shared_ptr<NetlinkSocket> socket)
-      : Napi::AsyncWorker(env, "ikegate:xfrm"), socket_(std::move(socket)), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  void Add(Op op) {
-    Slot slot;
-    slot.kind = op.kind;
-    slot.request = requests_.size();
-    requests_.push_back(std::move(op.request));
-    slots_.push_back(std::move(slot));
-  }
-
-  // A malformed op fails alone, so one bad entry does not sink a batch of thousands.
-  void AddInvalid(const Napi::Error& error) {
-    Slot slot;
-    slot.invalid = Napi::Persistent(error.Value());
-    slots_.push_back(std::move(slot));
-  }
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  // Last, once nothing can throw any more: a reserved ticket must reach Transact.
-  void QueueInLine() {
-    ticket_ = socket_->Reserve();
-    Queue();
-  }
+      : BatchWorker(env, "ikegate:xfrm", std::move(socket)) {}
 
  protected:
-  void Execute() override {
-    std::vector<Reply> replies = socket_->Transact(ticket_, requests_);
-    for (Slot& slot : slots_) {
-      if (slot.kind == nullptr) continue;
-      slot.reply = std::move(replies[slot.request]);
-      if (slot.reply.error == 0) slot.decoded = DecodeReply(*slot.kind, slot.reply);
-      slot.reply.messages.clear();
-    }
+  void Prepare(const OpKind& kind, Reply& reply, size_t request) override {
+    if (decoded_.size() <= request) decoded_.resize(request + 1);
+    if (reply.error == 0) decoded_[request] = DecodeReply(kind, reply);
+    reply.messages.clear();
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Array results = Napi::Array::New(env, slots_.size());
-    for (uint32_t i = 0; i < slots_.size(); i++) {
-      const Slot& slot = slots_[i];
-      if (slot.kind == nullptr) {
-        results.Set(i, slot.invalid.Value());
-      } else if (slot.reply.error != 0) {
-        results.Set(i, MakeSystemError(env, slot.reply.error, slot.kind->operation, slot.reply.syscall,
-                                       slot.reply.kernelMessage).Value());
-      } else if (slot.decoded.error != 0) {
-        results.Set(i, MakeSystemError(env, slot.decoded.error, slot.kind->operation, "",
-                                       "the kernel's reply could not be parsed").Value());
-      } else {
-        results.Set(i, DecodedToJs(env, *slot.kind, slot.decoded));
-      }
+  Napi::Value ResultToJs(Napi::Env env, const OpKind& kind, const Reply& reply, size_t request) override {
+    if (reply.error != 0) {
+      return MakeSystemError(env, reply.error, kind.operation, reply.syscall, reply.kernelMessage).Value();
     }
-    deferred_.Resolve(results);
+    const Decoded& decoded = decoded_[request];
+    if (decoded.error != 0) {
+      return MakeSystemError(env, decoded.error, kind.operation, "", "the kernel's reply could not be parsed").Value();
+    }
+    return DecodedToJs(env, kind, decoded);
   }
-
-  // Only reached if Execute threw (out of memory): the batch as a whole failed.
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
  private:
-  struct Slot {
-    const OpKind* kind = nullptr;  // null: the op was malformed and `invalid` says why
-    size_t request = 0;
-    Napi::ObjectReference invalid;
-    Reply reply;
-    Decoded decoded;
-  };
-
-  std::shared_ptr<NetlinkSocket> socket_;
-  Napi::Promise::Deferred deferred_;
-  uint64_t ticket_ = 0;
-  std::vector<Request> requests_;
-  std::vector<Slot> slots_;
+  std::vector<Decoded> decoded_;  // by request
 };
-
-std::string NetnsOption(const Napi::CallbackInfo& info) {
-  if (info.Length() == 0 || info[0].IsUndefined()) return "";
-  Fields options(info[0], "options");
-  return options.Has("netns") ? options.String("netns") : "";
-}
 
 }  // namespace
 
@@ -109,29 +53,13 @@ void XfrmSocket::Register(Napi::Env env, Napi::Object exports) {
 }
 
 XfrmSocket::XfrmSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<XfrmSocket>(info) {
-  std::string netns = NetnsOption(info);
-  if (SysError error = NetlinkSocket::Open(netns, &socket_)) {
-    std::string what = netns.empty() ? "open XFRM netlink socket" : "open XFRM netlink socket in " + netns;
-    throw MakeSystemError(info.Env(), error.error, what, error.syscall, "");
-  }
+  std::string netns = NetnsOption(info, "xfrm");
+  if (SysError error = NetlinkSocket::Open(netns, &socket_)) ThrowOpenError(info.Env(), error, "XFRM netlink socket", netns);
 }
 
 Napi::Value XfrmSocket::Execute(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!socket_) throw MakeSystemError(env, EBADF, "execute", "", "the XFRM socket is closed");
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "xfrm: execute(ops) takes an array");
-  Napi::Array ops = info[0].As<Napi::Array>();
-  auto* worker = new ExecuteWorker(env, socket_);
-  for (uint32_t i = 0; i < ops.Length(); i++) {
-    try {
-      worker->Add(OpFromJs(ops.Get(i), i));
-    } catch (const Napi::Error& error) {
-      worker->AddInvalid(error);
-    }
-  }
-  Napi::Promise promise = worker->Promise();
-  worker->QueueInLine();
-  return promise;
+  Napi::Array ops = ExecuteOps(info, socket_, "XFRM socket", "xfrm");
+  return (new ExecuteWorker(info.Env(), socket_))->QueueOps(ops, OpFromJs);
 }
 
 Napi::Value XfrmSocket::Close(const Napi::CallbackInfo& info) {

@@ -17,10 +17,6 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (options.kernel !== 'memory') {
-    process.stderr.write(`ikegated: --kernel ${options.kernel} is not available in this build yet; use --kernel memory\n`);
-    return 2;
-  }
   const daemon = await startDaemon(options, { stdout: process.stdout, notice: (l) => process.stderr.write(`${l}\n`) });
   const stop = (): void => {
     void daemon.close().then(() => exitAfterFlush(0));

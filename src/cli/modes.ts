@@ -11,6 +11,7 @@ export type ModeFrame =
   | { mode: 'config-pubkey'; kind: 'named' | 'addressed'; id: string; usage: KeyUsage; hex: string[] }
   | { mode: 'config-crypto-map'; map: 'crypto' | 'dynamic'; tag: string; seq: number }
   | { mode: 'config-crypto-trans'; name: string }
+  | { mode: 'config-ext-nacl'; name: string }
   | { mode: 'config-if'; name: string };
 
 export type ModeId = ModeFrame['mode'];
@@ -19,7 +20,8 @@ export type ModeId = ModeFrame['mode'];
 export type GrammarMode = Exclude<ModeId, 'config-pubkey'>;
 
 export const CONFIG_SUBMODES: readonly GrammarMode[] = [
-  'config-isakmp', 'config-pubkey-chain', 'config-pubkey-key', 'config-crypto-map', 'config-crypto-trans', 'config-if',
+  'config-isakmp', 'config-pubkey-chain', 'config-pubkey-key', 'config-crypto-map', 'config-crypto-trans', 'config-ext-nacl',
+  'config-if',
 ];
 export const CONFIG_MODES: readonly GrammarMode[] = ['config', ...CONFIG_SUBMODES];
 export const EXEC_MODES: readonly GrammarMode[] = ['user', 'exec'];

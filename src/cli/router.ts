@@ -6,6 +6,7 @@ import type { EngineRegistry } from '../hw/engine-registry';
 import type { KeyStore } from '../keys/key-store';
 import type { StartupStore } from '../config/startup-store';
 import type { KeyManager } from '../ike/key-manager/key-manager';
+import type { NetApplier } from '../net/net-applier';
 
 /** What commands reach beyond the configuration. */
 export interface RouterServices {
@@ -17,6 +18,11 @@ export interface RouterServices {
   readonly log: Logger;
   /** Product version shown by `show version` and the running-config header. */
   readonly version: string;
+  /**
+   * The kernel's interfaces and routes, when the daemon runs on a real kernel backend: interface
+   * and route commands apply their change there first and are refused if the kernel refuses.
+   */
+  readonly net?: NetApplier;
 }
 
 /**

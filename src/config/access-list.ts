@@ -27,6 +27,15 @@ export function sameEntry(a: AclEntry, b: AclEntry): boolean {
   return aclEntryText(a) === aclEntryText(b);
 }
 
+/** A named list (`ip access-list extended NAME`) rather than a numbered one. */
+export function isNamedAcl(key: string): boolean {
+  return !/^\d+$/.test(key);
+}
+
+/** Numbered lists in numeric order, then named ones by name, as IOS lists them. */
 export function sortedAcls(acls: Record<string, AclEntry[]>): Array<[string, AclEntry[]]> {
-  return Object.entries(acls).sort(([a], [b]) => Number(a) - Number(b));
+  return Object.entries(acls).sort(([a], [b]) => {
+    if (isNamedAcl(a) !== isNamedAcl(b)) return isNamedAcl(a) ? 1 : -1;
+    return isNamedAcl(a) ? (a < b ? -1 : a > b ? 1 : 0) : Number(a) - Number(b);
+  });
 }

@@ -35,6 +35,11 @@ export function maskLength(mask: number): number {
   return n;
 }
 
+/** The netmask of a prefix length (24 -> 255.255.255.0 as a number). */
+export function maskFromLength(length: number): number {
+  return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+}
+
 export function compareIpv4(a: string, b: string): number {
   return (parseIpv4(a) as number) - (parseIpv4(b) as number);
 }

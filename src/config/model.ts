@@ -20,6 +20,8 @@ export interface Config {
   cryptoMaps: CryptoMap[];
   dynamicMaps: DynamicMap[];
   interfaces: Interface[];
+  /** `ip route PREFIX MASK NEXTHOP`, sorted by prefix, mask, next hop. */
+  routes: StaticRoute[];
   localPools: LocalPool[];
   /** `crypto engine accelerator` (default on). */
   engineAccelerator: boolean;
@@ -39,6 +41,10 @@ export interface IsakmpConfig {
   keys: PresharedKey[];
   /** `crypto isakmp client configuration address-pool local NAME`. */
   clientAddressPool?: string;
+  /** `crypto call admission limit ike in-negotiation-sa N`; absent: the built-in (no limit). */
+  inNegotiationSaLimit?: number;
+  /** `crypto isakmp key-log`: Wireshark's IKEv1 decryption table in the config directory. */
+  keyLog?: boolean;
 }
 
 export interface IsakmpPolicy {
@@ -122,6 +128,8 @@ export interface CryptoMapEntry {
   pfs?: DhGroup;
   lifetimeSeconds?: number;
   lifetimeKilobytes?: number;
+  /** `set auto-up`: the tunnel is brought up at boot and kept up. */
+  autoUp?: boolean;
 }
 
 export interface CryptoMap {
@@ -138,9 +146,18 @@ export interface DynamicMap {
 }
 
 export interface Interface {
+  /** As IOS spells it (GigabitEthernet0/1, abbreviations expanded) or a Linux device name. */
   name: string;
   address?: { address: string; mask: string };
   cryptoMap?: string;
+  /** `shutdown`: administratively down (absent: `no shutdown`). */
+  shutdown?: boolean;
+}
+
+export interface StaticRoute {
+  prefix: string;
+  mask: string;
+  nextHop: string;
 }
 
 export interface LocalPool {
@@ -164,6 +181,7 @@ export function emptyConfig(): Config {
     cryptoMaps: [],
     dynamicMaps: [],
     interfaces: [],
+    routes: [],
     localPools: [],
     engineAccelerator: true,
   };

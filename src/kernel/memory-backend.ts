@@ -81,6 +81,15 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   /** SAs per (dst, proto), larval ones included: bounds the SPI search. */
   private readonly spiUse = new Map<string, number>();
   private readonly policies = new Map<string, PolicyEntry>();
+  /**
+   * Out policies whose source is one host, by that host, and the other out policies: a packet
+   * then meets its own host's policies and the broader ones instead of every policy, which
+   * made a gateway with thousands of per-host crypto map lines slow per packet.
+   */
+  private readonly outByHost = new Map<string, Set<PolicyEntry>>();
+  private readonly outBroad = new Set<PolicyEntry>();
+  /** Installed SAs by reqid, the first thing a policy template asks of an SA. */
+  private readonly sasByReqid = new Map<number, Set<SaEntry>>();
   /** Outstanding ACQUIREs by the SA they ask for, with the time they lapse. */
   private readonly acquires = new Map<string, number>();
   private nextPolicyIndex = 1;
@@ -246,8 +255,11 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   }
 
   private install(entry: SaEntry, spec: SaSpec): void {
+    this.unindexSa(entry);
     entry.id = idOf(spec);
     entry.spec = copySaSpec(spec);
+    const sameReqid = this.sasByReqid.get(spec.reqid) ?? new Set<SaEntry>();
+    this.sasByReqid.set(spec.reqid, sameReqid.add(entry));
     entry.softExpired = false;
     // The SA an ACQUIRE asked for is here: a later loss of it may be asked for at once.
     this.acquires.delete(acquireKey(spec.proto, spec.reqid, spec.src, spec.dst));
@@ -260,11 +272,30 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
     const key = saKey(entry.id);
     if (this.sas.get(key) !== entry) return false;
     this.sas.delete(key);
+    this.unindexSa(entry);
     const space = spiSpaceKey(entry.id.dst, entry.id.proto);
     const left = (this.spiUse.get(space) as number) - 1;
     if (left === 0) this.spiUse.delete(space);
     else this.spiUse.set(space, left);
     return true;
+  }
+
+  private unindexSa(entry: SaEntry): void {
+    if (!entry.spec) return;
+    const sameReqid = this.sasByReqid.get(entry.spec.reqid);
+    sameReqid?.delete(entry);
+    if (sameReqid?.size === 0) this.sasByReqid.delete(entry.spec.reqid);
+  }
+
+  /** The set an out policy is listed in (see outByHost); undefined for other directions. */
+  private outSet(spec: PolicySpec, create: boolean): Set<PolicyEntry> | undefined {
+    if (spec.dir !== 'out') return undefined;
+    const src = addressBytes(spec.selector.src.address) as Buffer;
+    if (spec.selector.src.prefixLength !== src.length * 8) return this.outBroad;
+    const host = src.toString('hex');
+    let set = this.outByHost.get(host);
+    if (!set && create) this.outByHost.set(host, (set = new Set()));
+    return set;
   }
 
   private expireHard(entry: SaEntry): void {
@@ -317,6 +348,7 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   private installPolicy(spec: PolicySpec, index: number): number {
     const entry: PolicyEntry = { spec: copyPolicySpec(spec), index, seq: this.nextSeq++, addTime: this.clock.now(), softExpired: false };
     this.policies.set(policyKey(spec.selector, spec.dir), entry);
+    this.outSet(entry.spec, true)?.add(entry);
     this.armPolicy(entry);
     return index;
   }
@@ -324,6 +356,9 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   private removePolicy(entry: PolicyEntry): void {
     entry.cancelTimer?.();
     this.policies.delete(policyKey(entry.spec.selector, entry.spec.dir));
+    const set = this.outSet(entry.spec, false);
+    set?.delete(entry);
+    if (set?.size === 0 && set !== this.outBroad) this.outByHost.delete((addressBytes(entry.spec.selector.src.address) as Buffer).toString('hex'));
   }
 
   private armPolicy(entry: PolicyEntry): void {
@@ -343,9 +378,13 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
 
   private outPolicyFor(flow: Flow): PolicyEntry | undefined {
     let best: PolicyEntry | undefined;
-    for (const p of this.policies.values()) {
-      if (p.spec.dir !== 'out' || !selectorMatches(p.spec.selector, flow)) continue;
-      if (!best || p.spec.priority < best.spec.priority || (p.spec.priority === best.spec.priority && p.seq < best.seq)) best = p;
+    const src = addressBytes(flow.src);
+    const own = src && this.outByHost.get(src.toString('hex'));
+    for (const candidates of own ? [own, this.outBroad] : [this.outBroad]) {
+      for (const p of candidates) {
+        if (!selectorMatches(p.spec.selector, flow)) continue;
+        if (!best || p.spec.priority < best.spec.priority || (p.spec.priority === best.spec.priority && p.seq < best.seq)) best = p;
+      }
     }
     return best;
   }
@@ -355,7 +394,7 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
     const { src, dst } = templateEndpoints(template, flow);
     const [srcHex, dstHex] = [hex(src), hex(dst)];
     let best: SaEntry | undefined;
-    for (const e of this.sas.values()) {
+    for (const e of this.sasByReqid.get(template.reqid) ?? []) {
       const s = e.spec;
       if (!s || s.proto !== template.proto || s.mode !== template.mode || s.reqid !== template.reqid) continue;
       if (hex(s.src) !== srcHex || hex(s.dst) !== dstHex) continue;

@@ -79,8 +79,14 @@ export function fromXfrmSa(sa: XfrmSa): SaSpec | undefined {
   else if (sa.crypt) spec.encryption = { name: sa.crypt.name as KernelCipher, key: sa.crypt.key };
   if (sa.auth) spec.integrity = { name: sa.auth.name as KernelIntegrity, key: sa.auth.key, truncationBits: sa.auth.truncationBits };
   if (sa.encap) spec.encap = { ...sa.encap };
-  if (sa.selector) spec.selector = fromXfrmSelector(sa.selector);
+  // A kernel with ESP gives an SA installed without a selector one of its own family that
+  // matches anything (0.0.0.0/0): that is no selector to the SadBackend.
+  if (sa.selector && !matchesAnything(sa.selector)) spec.selector = fromXfrmSelector(sa.selector);
   return spec;
+}
+
+function matchesAnything(x: XfrmSelector): boolean {
+  return x.src.prefixLength === 0 && x.dst.prefixLength === 0 && x.proto === undefined && x.srcPort === undefined && x.dstPort === undefined;
 }
 
 /** The kernel counts in seconds; the SadBackend in milliseconds. */

@@ -48,3 +48,15 @@ export function loadNativeAddon(): NativeAddon {
   }
   return loaded;
 }
+
+/**
+ * The addon as `T`, once `functions` (the classes and functions `T` needs) are there; `what`
+ * names what is missing otherwise ("XFRM support").
+ */
+export function addonWith<T>(functions: ReadonlyArray<keyof T & string>, what: string): T {
+  const addon = loadNativeAddon() as unknown as Record<string, unknown>;
+  if (functions.some((name) => typeof addon[name] !== 'function')) {
+    throw new Error(`the ikegate native addon has no ${what}; rebuild it with \`npm run build:native\``);
+  }
+  return addon as unknown as T;
+}

@@ -4,12 +4,14 @@
  * counters as xfrm_lifetime_cur (times in seconds since the epoch). src/kernel/xfrm-backend.ts
  * maps the SadBackend's specs onto these.
  *
- * Requests are coalesced: every request made while another batch is in flight (or in the same
- * tick) goes to the kernel with the next batch, in order, as few sendmsg calls as the socket
- * buffers allow. Thousands of concurrent installs thus cost a handful of syscalls, and each
- * request still settles on its own.
+ * Requests are coalesced (request-batcher.ts) and each batch goes to the kernel in as few
+ * sendmsg calls as the socket buffers allow.
  */
-import { loadNativeAddon } from './addon';
+import { addonWith } from './addon';
+import { isKernelError, type KernelError } from './kernel-error';
+import { KernelMonitor, type NativeMonitor } from './kernel-monitor';
+import { KernelSocket } from './kernel-socket';
+import type { NativeExecutor } from './request-batcher';
 
 export type XfrmProto = 'esp' | 'ah' | 'comp';
 export type XfrmMode = 'transport' | 'tunnel' | 'beet';
@@ -196,22 +198,9 @@ export interface XfrmReplies {
 export type XfrmOp = keyof XfrmReplies;
 export type XfrmReply = XfrmReplies[XfrmOp];
 
-/**
- * A kernel refusal or a failed system call: `code` is the errno name, `operation` the netlink
- * message (XFRM_MSG_NEWSA), `kernelMessage` the kernel's extended ack text when it gave one,
- * `syscall` set when the failure was on this side of the socket (recvmsg ETIMEDOUT).
- */
-export interface XfrmError extends Error {
-  code: string;
-  errno: number;
-  operation: string;
-  syscall?: string;
-  kernelMessage?: string;
-}
-
-export function isXfrmError(value: unknown): value is XfrmError {
-  return value instanceof Error && typeof (value as Partial<XfrmError>).code === 'string' && typeof (value as Partial<XfrmError>).operation === 'string';
-}
+/** A kernel refusal or a failed system call; `operation` is the netlink message (XFRM_MSG_NEWSA). */
+export type XfrmError = KernelError;
+export const isXfrmError = isKernelError;
 
 export type XfrmEvent =
   | {
@@ -240,64 +229,22 @@ export interface XfrmOptions {
   netns?: string;
 }
 
-interface NativeXfrmSocket {
-  execute(ops: readonly XfrmRequest[]): Promise<Array<XfrmReply | Error>>;
-  close(): void;
-}
-
-interface NativeXfrmMonitor {
-  close(): void;
-  ref(): void;
-  unref(): void;
-}
-
 interface XfrmAddon {
-  XfrmSocket: new (options?: XfrmOptions) => NativeXfrmSocket;
-  XfrmMonitor: new (options: XfrmOptions & { groups?: Array<'acquire' | 'expire'> }, onEvents: (events: XfrmEvent[]) => void) => NativeXfrmMonitor;
+  XfrmSocket: new (options?: XfrmOptions) => NativeExecutor<XfrmRequest, XfrmReply>;
+  XfrmMonitor: new (options: XfrmOptions & { groups?: Array<'acquire' | 'expire'> }, onEvents: (events: XfrmEvent[]) => void) => NativeMonitor;
 }
 
-function xfrmAddon(): XfrmAddon {
-  const addon: unknown = loadNativeAddon();
-  const classes = addon as Partial<XfrmAddon>;
-  if (typeof classes.XfrmSocket !== 'function' || typeof classes.XfrmMonitor !== 'function') {
-    throw new Error('the ikegate native addon has no XFRM support; rebuild it with `npm run build:native`');
-  }
-  return classes as XfrmAddon;
-}
-
-/** Requests per native call: bounds the JS-thread time spent encoding one batch. */
-const MAX_BATCH = 1024;
-/**
- * Batches handed to the addon at once: while one is with the kernel, the next is encoded on
- * the JS thread. The addon sends them in the order given.
- */
-const MAX_IN_FLIGHT = 2;
-
-interface Pending {
-  request: XfrmRequest;
-  resolve(value: XfrmReply): void;
-  reject(error: Error): void;
-}
+const xfrmAddon = (): XfrmAddon => addonWith<XfrmAddon>(['XfrmSocket', 'XfrmMonitor'], 'XFRM support');
 
 /** A request socket. Its methods resolve with the kernel's reply or reject with an XfrmError. */
-export class XfrmSocket {
-  private readonly native: NativeXfrmSocket;
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private closed = false;
-
+export class XfrmSocket extends KernelSocket<XfrmRequest, XfrmReplies> {
   constructor(options: XfrmOptions = {}) {
-    this.native = new (xfrmAddon().XfrmSocket)(options);
-  }
-
-  request<K extends XfrmOp>(request: Extract<XfrmRequest, { op: K }>): Promise<XfrmReplies[K]> {
-    return this.enqueue(request) as Promise<XfrmReplies[K]>;
+    super(new (xfrmAddon().XfrmSocket)(options), 'XFRM');
   }
 
   /** Many requests, in order; each settles alone, so the result holds replies and errors side by side. */
   batch(requests: readonly XfrmRequest[]): Promise<Array<XfrmReply | XfrmError>> {
-    return Promise.all(requests.map((r) => this.enqueue(r).catch((e: XfrmError) => e)));
+    return Promise.all(requests.map((r) => this.batcher.enqueue(r).catch((e: XfrmError) => e)));
   }
 
   allocSpi(r: XfrmSpiRequest): Promise<XfrmSa> {
@@ -339,78 +286,11 @@ export class XfrmSocket {
   flushPolicy(): Promise<undefined> {
     return this.request({ op: 'flushpolicy' });
   }
-
-  /** Requests already queued still go out; the socket closes once they are answered. */
-  close(): void {
-    this.closed = true;
-    if (this.inFlight === 0 && this.queue.length === 0) this.native.close();
-  }
-
-  private enqueue(request: XfrmRequest): Promise<XfrmReply> {
-    if (this.closed) {
-      const error: XfrmError = Object.assign(new Error(`${request.op}: the XFRM socket is closed (EBADF)`), { code: 'EBADF', errno: 9, operation: request.op });
-      return Promise.reject(error);
-    }
-    return new Promise<XfrmReply>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.inFlight >= MAX_IN_FLIGHT || this.scheduled) return;
-    this.scheduled = true;
-    // A microtask later, so that requests made in the same tick travel together.
-    queueMicrotask(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
-    this.inFlight += 1;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    try {
-      const sent = this.native.execute(batch.map((p) => p.request));
-      // With a batch under way, the next may be encoded now, to go when this one is done.
-      if (this.queue.length > 0) this.schedule();
-      const results = await sent;
-      results.forEach((result, i) => {
-        const pending = batch[i] as Pending;
-        if (result instanceof Error) pending.reject(result);
-        else pending.resolve(result);
-      });
-    } catch (err) {
-      for (const pending of batch) pending.reject(err as Error);
-    } finally {
-      this.inFlight -= 1;
-      if (this.queue.length > 0) this.schedule();
-      else if (this.closed && this.inFlight === 0) this.native.close();
-    }
-  }
 }
 
 /** XFRM's multicast events (ACQUIRE, SA and policy expiry), read on Node's own loop. */
-export class XfrmMonitor {
-  private readonly native: NativeXfrmMonitor;
-
+export class XfrmMonitor extends KernelMonitor {
   constructor(onEvents: (events: XfrmEvent[]) => void, options: XfrmOptions & { groups?: Array<'acquire' | 'expire'> } = {}) {
-    this.native = new (xfrmAddon().XfrmMonitor)(options, onEvents);
-  }
-
-  /** Like a socket's unref(): an idle monitor alone does not keep the process running. */
-  unref(): this {
-    this.native.unref();
-    return this;
-  }
-
-  ref(): this {
-    this.native.ref();
-    return this;
-  }
-
-  close(): void {
-    this.native.close();
+    super(new (xfrmAddon().XfrmMonitor)(options, onEvents));
   }
 }

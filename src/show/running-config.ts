@@ -2,7 +2,7 @@ import type { Config, CryptoMapEntry, PeerPublicKey, PresharedKey } from '../con
 import { DEFAULT_POLICY } from '../config/model';
 import type { IkeCipher, IkeHash } from '../config/algorithms';
 import { transformConfigText } from '../config/transform-set';
-import { aclEntryText, sortedAcls } from '../config/access-list';
+import { aclEntryText, isNamedAcl, sortedAcls } from '../config/access-list';
 import { formatKeyHex } from '../keys/public-key-der';
 
 const CIPHER_WORDS: Record<IkeCipher, string> = { des: 'des', '3des': '3des', aes128: 'aes', aes192: 'aes 192', aes256: 'aes 256' };
@@ -37,8 +37,10 @@ export function renderConfig(c: Readonly<Config>, version: string): string[] {
     ...c.isakmp.keys.map(keyLine),
     ...(c.isakmp.identity !== 'address' ? [`crypto isakmp identity ${c.isakmp.identity}`] : []),
     ...(c.isakmp.clientAddressPool ? [`crypto isakmp client configuration address-pool local ${c.isakmp.clientAddressPool}`] : []),
+    ...(c.isakmp.keyLog ? ['crypto isakmp key-log'] : []),
     ...(c.isakmp.enabled ? [] : ['no crypto isakmp']),
   ]);
+  section(c.isakmp.inNegotiationSaLimit !== undefined ? [`crypto call admission limit ike in-negotiation-sa ${c.isakmp.inNegotiationSaLimit}`] : []);
   section(c.transformSets.flatMap((t) => [
     `crypto ipsec transform-set ${t.name} ${t.transforms.map(transformConfigText).join(' ')}`,
     ...(t.mode === 'transport' ? [' mode transport'] : []),
@@ -55,11 +57,17 @@ export function renderConfig(c: Readonly<Config>, version: string): string[] {
     section([
       `interface ${i.name}`,
       ...(i.address ? [` ip address ${i.address.address} ${i.address.mask}`] : [' no ip address']),
+      ...(i.shutdown ? [' shutdown'] : []),
       ...(i.cryptoMap ? [` crypto map ${i.cryptoMap}`] : []),
     ]);
   }
   section(c.localPools.map((p) => `ip local pool ${p.name} ${p.start} ${p.end}`));
-  section(sortedAcls(c.accessLists).flatMap(([num, entries]) => entries.map((e) => `access-list ${num} ${aclEntryText(e)}`)));
+  section(c.routes.map((r) => `ip route ${r.prefix} ${r.mask} ${r.nextHop}`));
+  const acls = sortedAcls(c.accessLists);
+  section(acls.filter(([key]) => !isNamedAcl(key)).flatMap(([num, entries]) => entries.map((e) => `access-list ${num} ${aclEntryText(e)}`)));
+  for (const [name, entries] of acls.filter(([key]) => isNamedAcl(key))) {
+    section([`ip access-list extended ${name}`, ...entries.map((e) => ` ${aclEntryText(e)}`)]);
+  }
   out.push('end');
   return out;
 }
@@ -88,6 +96,7 @@ function entryLines(e: CryptoMapEntry): string[] {
     ...(e.lifetimeSeconds !== undefined ? [` set security-association lifetime seconds ${e.lifetimeSeconds}`] : []),
     ...(e.lifetimeKilobytes !== undefined ? [` set security-association lifetime kilobytes ${e.lifetimeKilobytes}`] : []),
     ...(e.matchAddress !== undefined ? [` match address ${e.matchAddress}`] : []),
+    ...(e.autoUp ? [' set auto-up'] : []),
   ];
 }
 

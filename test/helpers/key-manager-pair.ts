@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import pino from 'pino';
 import type { Config } from '../../src/config/model';
-import { KeyManager } from '../../src/ike/key-manager/key-manager';
+import { KeyManager, type KeyManagerOptions } from '../../src/ike/key-manager/key-manager';
 import type { IkeDatagram, IkePort, IkeSocket, IkeSocketOptions } from '../../src/ike/transport/ike-socket';
 import type { RetransmitPolicy } from '../../src/ike/transport/retransmit';
 import type { UdpPeer } from '../../src/ike/transport/udp-endpoint';
@@ -128,8 +128,11 @@ export interface Pair {
 /** Short retransmission waits: 1, 2, 4 s of fake time, then give up. */
 export const TEST_RETRANSMIT: RetransmitPolicy = { initialTimeoutMs: 1000, backoff: 2, retries: 2 };
 
+/** Key manager options a test may add (e.g. a key log file). */
+export type SideOptions = Pick<KeyManagerOptions, 'keyLogFile'>;
+
 /** A gateway's key manager on the network, its socket open and its policies installed. */
-export async function startSide(gw: Gateway, net: FakeNetwork, clock: FakeClock): Promise<Side> {
+export async function startSide(gw: Gateway, net: FakeNetwork, clock: FakeClock, extra: SideOptions = {}): Promise<Side> {
   const logs: Array<Record<string, unknown>> = [];
   const echo = process.env.IKEGATE_TEST_LOG === '1';
   const dest = {
@@ -147,6 +150,7 @@ export async function startSide(gw: Gateway, net: FakeNetwork, clock: FakeClock)
     clock,
     retransmit: TEST_RETRANSMIT,
     openSocket: net.opener(),
+    ...extra,
   });
   await km.open({ address: gw.address, ikePort: IKE_PORT, natTPort: NAT_T_PORT });
   await km.configChanged();
@@ -154,13 +158,15 @@ export async function startSide(gw: Gateway, net: FakeNetwork, clock: FakeClock)
 }
 
 /** A and B started, policies installed. */
-export async function keyManagerPair(options: { a?: GatewayOptions; b?: GatewayOptions; edit?: (a: Config, b: Config) => void } = {}): Promise<Pair> {
+export async function keyManagerPair(options: {
+  a?: GatewayOptions; b?: GatewayOptions; edit?: (a: Config, b: Config) => void; sides?: { a?: SideOptions; b?: SideOptions };
+} = {}): Promise<Pair> {
   const { a: gwA, b: gwB } = gatewayPair(options.a ?? {}, options.b ?? options.a ?? {});
   options.edit?.(gwA.config, gwB.config);
   const net = new FakeNetwork();
   const clock = new FakeClock(Date.now());
-  const a = await startSide(gwA, net, clock);
-  const b = await startSide(gwB, net, clock);
+  const a = await startSide(gwA, net, clock, options.sides?.a);
+  const b = await startSide(gwB, net, clock, options.sides?.b);
   return {
     a, b, net, clock,
     async close() {

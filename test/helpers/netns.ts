@@ -314,11 +314,23 @@ export class Lab {
  */
 export async function addLoss(end: LinkEnd, percent: number): Promise<Loss> {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) throw new RangeError(`loss ${percent}%`);
-  const table = 'ikegate_loss';
+  return addDrop(end, 'ikegate_loss', `numgen random mod 100 < ${percent}`, `${percent}% loss`);
+}
+
+/** A drop of chosen packets on a link end's egress, until removed. */
+export interface Drop extends Loss {
+  remove(): Promise<void>;
+}
+
+/**
+ * Drop every frame leaving a link end that matches an nftables expression (e.g. one IKE
+ * message, by its UDP length and exchange type), in the same egress hook as addLoss.
+ */
+export async function addDrop(end: LinkEnd, table: string, match: string, what = match): Promise<Drop> {
   const ruleset = `table netdev ${table} {
   chain ${end.dev} {
     type filter hook egress device "${end.dev}" priority 0; policy accept;
-    numgen random mod 100 < ${percent} counter drop
+    ${match} counter drop
   }
 }
 `;
@@ -327,12 +339,15 @@ export async function addLoss(end: LinkEnd, percent: number): Promise<Loss> {
   } catch (err) {
     const message = (err as Error).message;
     const why = message.includes('exec of "nft" failed') ? 'nft is missing: bash scripts/setup installs nftables' : message;
-    throw new Error(`cannot add ${percent}% loss on ${end.ns.label}/${end.dev}: ${why}`);
+    throw new Error(`cannot add ${what} on ${end.ns.label}/${end.dev}: ${why}`);
   }
   return {
     async dropped() {
       const listing = (await end.ns.exec(['nft', 'list', 'chain', 'netdev', table, end.dev])).stdout;
       return Number(/counter packets (\d+)/.exec(listing)?.[1] ?? 0);
+    },
+    async remove() {
+      await end.ns.exec(['nft', 'delete', 'table', 'netdev', table]);
     },
   };
 }

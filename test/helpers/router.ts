@@ -12,6 +12,7 @@ import { StartupStore } from '../../src/config/startup-store';
 import { cardProfile } from '../../src/hw/card-profiles';
 import { KeyManager } from '../../src/ike/key-manager/key-manager';
 import { MemoryBackend } from '../../src/kernel/memory-backend';
+import type { NetApplier } from '../../src/net/net-applier';
 
 export const TABLE = new CommandTable(ALL_COMMANDS);
 
@@ -37,8 +38,11 @@ export interface RunResult {
   progress: string;
 }
 
-/** `log`: a logger for the router's services (default: silent); `ike`: a key manager to use instead of an idle one. */
-export async function testRouter(opts: { card?: string; log?: Logger; ike?: KeyManager } = {}): Promise<TestRouter> {
+/**
+ * `log`: a logger for the router's services (default: silent); `ike`: a key manager to use instead
+ * of an idle one; `net`: a kernel the interface and route commands apply to (default: none).
+ */
+export async function testRouter(opts: { card?: string; log?: Logger; ike?: KeyManager; net?: NetApplier } = {}): Promise<TestRouter> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ikegate-test-'));
   const hw = new EngineRegistry();
   if (opts.card) hw.insertCard(cardProfile(opts.card));
@@ -53,6 +57,7 @@ export async function testRouter(opts: { card?: string; log?: Logger; ike?: KeyM
     ike,
     log,
     version: '0.1.0',
+    ...(opts.net ? { net: opts.net } : {}),
   });
   const session = (o: { privileged?: boolean; interactive?: boolean } = {}): CliSession =>
     new CliSession(router, TABLE, { interactive: o.interactive ?? false, privileged: o.privileged ?? true, source: { kind: 'stdio' } });

@@ -43,7 +43,7 @@ function mapFrame(frame: ModeFrame): MapFrame {
   return frame;
 }
 
-function editingEntry(ctx: { config: Parameters<typeof entryAt>[0]; frame: ModeFrame }): CryptoMapEntry {
+export function editingEntry(ctx: { config: Parameters<typeof entryAt>[0]; frame: ModeFrame }): CryptoMapEntry {
   const f = mapFrame(ctx.frame);
   return entryAt(ctx.config, f.map, f.tag, f.seq);
 }

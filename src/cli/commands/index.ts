@@ -8,12 +8,16 @@ import { transformSetCommands } from './transform-set';
 import { accessListCommands } from './access-list';
 import { cryptoMapCommands } from './crypto-map';
 import { interfaceCommands } from './interface';
+import { ipRouteCommands } from './ip-route';
 import { localPoolCommands } from './local-pool';
 import { engineCommands } from './engine';
 import { persistenceCommands } from './persistence';
 import { ikeSaCommands } from './ike-sa';
 import { debugCommands } from './debug';
 import { pingCommands } from './ping';
+import { callAdmissionCommands } from './call-admission';
+import { keyLogCommands } from './key-log';
+import { autoUpCommands } from './auto-up';
 
 /** The whole command table, family by family. */
 export const ALL_COMMANDS: readonly Command[] = [
@@ -26,10 +30,14 @@ export const ALL_COMMANDS: readonly Command[] = [
   ...accessListCommands,
   ...cryptoMapCommands,
   ...interfaceCommands,
+  ...ipRouteCommands,
   ...localPoolCommands,
   ...engineCommands,
   ...persistenceCommands,
   ...ikeSaCommands,
   ...debugCommands,
   ...pingCommands,
+  ...callAdmissionCommands,
+  ...keyLogCommands,
+  ...autoUpCommands,
 ];

@@ -3,7 +3,10 @@ import type { ModeFrame } from '../modes';
 import type { Config, Interface } from '../../config/model';
 import { CliError } from '../cli-error';
 import { canonicalIpv4, isContiguousMask, parseIpv4 } from '../../config/ipv4';
+import { canonicalInterfaceName } from '../../config/interface-names';
 import { checkTag } from '../../config/names';
+import { renderIpInterfaceBrief } from '../../show/ip-interface-brief';
+import { applyNetChange, currentInterfaceStatuses } from './net-state';
 
 function ifaceAt(config: Config, frame: ModeFrame): Interface {
   if (frame.mode !== 'config-if') throw new Error('internal: not in config-if');
@@ -12,13 +15,35 @@ function ifaceAt(config: Config, frame: ModeFrame): Interface {
   return i;
 }
 
-/** Interface names as IOS (GigabitEthernet0/0) or Linux (eth0, wan.10) spell them. */
+/**
+ * Interface names as IOS (GigabitEthernet0/0, or abbreviated: gi0/0) or Linux (eth0, wan.10)
+ * spell them; IOS abbreviations are stored expanded, as IOS shows them.
+ */
 function checkInterfaceName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9/._:-]{0,31}$/.test(name)) throw new CliError(`Invalid interface name "${name}"`);
-  return name;
+  return canonicalInterfaceName(name);
 }
 
-/** `interface NAME` and its config-if sub-mode: `ip address`, `crypto map`. */
+const IP_HELP = { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface' };
+const SHUTDOWN_HELP = { shutdown: 'Shutdown the selected interface' };
+
+/** A config-if command that edits the interface's settings, which then reach the kernel. */
+function interfaceSetting(syntax: string, help: Command['help'], edit: (iface: Interface) => void): Command {
+  return {
+    modes: ['config-if'],
+    syntax,
+    help,
+    run(ctx) {
+      edit(ifaceAt(ctx.config, ctx.frame));
+      return applyNetChange(ctx);
+    },
+  };
+}
+
+/**
+ * `interface NAME` and its config-if sub-mode: `ip address`, `shutdown`, `crypto map`;
+ * `show ip interface brief`. Address and admin state reach the kernel when the router has one.
+ */
 export const interfaceCommands: Command[] = [
   {
     modes: ['config'],
@@ -26,8 +51,10 @@ export const interfaceCommands: Command[] = [
     help: { name: 'Interface name (e.g. eth0, GigabitEthernet0/0)' },
     run(ctx, args) {
       const name = checkInterfaceName(args.str('name'));
-      if (!ctx.config.interfaces.some((i) => i.name === name)) ctx.config.interfaces.push({ name });
       ctx.enter({ mode: 'config-if', name });
+      if (ctx.config.interfaces.some((i) => i.name === name)) return;
+      ctx.config.interfaces.push({ name });
+      return applyNetChange(ctx);
     },
   },
   {
@@ -35,32 +62,38 @@ export const interfaceCommands: Command[] = [
     syntax: 'no interface name:WORD',
     help: { name: 'Interface name' },
     run(ctx, args) {
-      const i = ctx.config.interfaces.findIndex((x) => x.name === args.str('name'));
-      if (i < 0) throw new CliError(`Interface ${args.str('name')} is not configured`);
+      const name = checkInterfaceName(args.str('name'));
+      const i = ctx.config.interfaces.findIndex((x) => x.name === name);
+      if (i < 0) throw new CliError(`Interface ${name} is not configured`);
       ctx.config.interfaces.splice(i, 1);
+      return applyNetChange(ctx);
     },
   },
   {
     modes: ['config-if'],
     syntax: 'ip address addr:A.B.C.D mask:A.B.C.D',
-    help: { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface', addr: 'IP address', mask: 'IP subnet mask' },
+    help: { ...IP_HELP, addr: 'IP address', mask: 'IP subnet mask' },
     run(ctx, args) {
       const mask = parseIpv4(args.str('mask')) as number;
       if (!isContiguousMask(mask) || mask === 0) throw new CliError(`Bad mask ${args.str('mask')} for address ${args.str('addr')}`);
       const addr = parseIpv4(args.str('addr')) as number;
       const host = addr & ~mask;
       if (mask !== 0xffffffff && mask !== 0xfffffffe && (host === 0 || host === (~mask >>> 0))) {
-        throw new CliError(`Bad mask /${32 - Math.clz32(~mask >>> 0)} for address ${args.str('addr')}`.replace(/\/\d+/, `${args.str('mask')}`));
+        throw new CliError(`Bad mask ${args.str('mask')} for address ${args.str('addr')}`);
       }
       ifaceAt(ctx.config, ctx.frame).address = { address: canonicalIpv4(args.str('addr')), mask: canonicalIpv4(args.str('mask')) };
+      return applyNetChange(ctx);
     },
   },
-  {
-    modes: ['config-if'],
-    syntax: 'no ip address',
-    help: { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface' },
-    run: (ctx) => void delete ifaceAt(ctx.config, ctx.frame).address,
-  },
+  interfaceSetting('no ip address', IP_HELP, (iface) => {
+    delete iface.address;
+  }),
+  interfaceSetting('shutdown', SHUTDOWN_HELP, (iface) => {
+    iface.shutdown = true;
+  }),
+  interfaceSetting('no shutdown', SHUTDOWN_HELP, (iface) => {
+    delete iface.shutdown;
+  }),
   {
     modes: ['config-if'],
     syntax: 'crypto map tag:WORD',
@@ -76,5 +109,13 @@ export const interfaceCommands: Command[] = [
     syntax: 'no crypto map [tag:WORD]',
     help: { map: 'Assign a Crypto Map', tag: 'Crypto Map tag' },
     run: (ctx) => void delete ifaceAt(ctx.config, ctx.frame).cryptoMap,
+  },
+  {
+    modes: ['user', 'exec'],
+    syntax: 'show ip interface brief',
+    help: { ip: 'IP information', interface: 'IP interface status and configuration', brief: 'Brief summary of IP status and configuration' },
+    async run(ctx) {
+      for (const l of renderIpInterfaceBrief(await currentInterfaceStatuses(ctx))) ctx.print(l);
+    },
   },
 ];

@@ -6,6 +6,7 @@ import type { KeyManager } from '../../ike/key-manager/key-manager';
 import { spiBuffer } from '../../ike/key-manager/sa-specs';
 import { MemoryBackend } from '../../kernel/memory-backend';
 import type { SaId } from '../../kernel/sad-backend';
+import { systemEcho } from '../../kernel/system-echo';
 
 const ECHO_BYTES = 100;
 const TIMEOUT_SECONDS = 2;
@@ -57,9 +58,10 @@ async function echo(ike: KeyManager, backend: MemoryBackend, src: string, dst: s
 }
 
 /**
- * `ping A [source B] [repeat N]` in IOS form. With the memory backend (the only one in this
- * build) no datagram leaves: the echo exercises the IPsec policies and SAs, starting IKE
- * through ACQUIRE exactly as kernel traffic would, and counts through the SAs.
+ * `ping A [source B] [repeat N]` in IOS form. With a kernel backend the echo is real ICMP
+ * through the kernel (system-echo.ts). With the memory backend no datagram leaves: the echo
+ * exercises the IPsec policies and SAs, starting IKE through ACQUIRE exactly as kernel
+ * traffic would, and counts through the SAs.
  */
 export const pingCommands: Command[] = [
   {
@@ -76,7 +78,6 @@ export const pingCommands: Command[] = [
     async run(ctx, args) {
       const ike = ctx.services.ike;
       const backend = ike.backend;
-      if (!(backend instanceof MemoryBackend)) throw new CliError(`ping needs the memory backend; the ${backend.kind} backend has no echo here`);
       const dst = args.str('addr');
       const src = args.get('src') ?? defaultSource(ctx.config);
       const count = args.get('count') === undefined ? 5 : args.num('count');
@@ -85,7 +86,11 @@ export const pingCommands: Command[] = [
       let marks = '';
       let received = 0;
       for (let i = 0; i < count; i++) {
-        const answered = await echo(ike, backend, src, dst);
+        const answered = backend instanceof MemoryBackend
+          ? await echo(ike, backend, src, dst)
+          : await systemEcho(src, dst, ECHO_BYTES, TIMEOUT_SECONDS).catch((err: Error) => {
+            throw new CliError(err.message);
+          });
         if (answered) received++;
         marks += answered ? '!' : '.';
       }

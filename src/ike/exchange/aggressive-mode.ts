@@ -117,9 +117,7 @@ export class AggressiveModeResponder extends Phase1Exchange {
   }
 
   receive(datagram: Buffer, now: number, arrival?: Arrival): Effect[] {
-    return this.p.guard(datagram, () => {
-      const split = this.p.split(datagram);
-      if (split.header.exchangeType === ExchangeType.INFORMATIONAL && this.state !== 'new') return this.p.peerInformational(split);
+    return this.respond(datagram, this.state !== 'new', (split) => {
       switch (this.state) {
         case 'new': return this.onOffer(split, datagram);
         case 'sent': return this.onProof(split, datagram, now, arrival);
@@ -130,10 +128,7 @@ export class AggressiveModeResponder extends Phase1Exchange {
 
   /** Message 1: the key by the peer's ID (a hostname key for an FQDN), a suite, keys; answer with message 2. */
   private onOffer(split: SplitMessage, datagram: Buffer): Effect[] {
-    this.p.checkPhase1Header(split, false);
-    if (split.header.responderCookie.some((b) => b !== 0)) drop('message 1 with a responder cookie', NotifyType.INVALID_COOKIE);
-    this.p.cookies = { ...this.p.cookies, responder: this.p.newCookie() };
-    const payloads = this.p.decodePlain(split, 'refuse');
+    const payloads = this.firstMessage(split);
     const ke = requireOne(payloads, PayloadType.KE, 'KE');
     this.p.niB = requireOne(payloads, PayloadType.NONCE, 'nonce').data;
     this.peerId = requireOne(payloads, PayloadType.ID, 'ID');

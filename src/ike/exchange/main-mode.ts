@@ -143,9 +143,7 @@ export class MainModeResponder extends Phase1Exchange {
   }
 
   receive(datagram: Buffer, now: number, arrival?: Arrival): Effect[] {
-    return this.p.guard(datagram, () => {
-      const split = this.p.split(datagram);
-      if (split.header.exchangeType === ExchangeType.INFORMATIONAL && this.state !== 'new') return this.p.peerInformational(split);
+    return this.respond(datagram, this.state !== 'new', (split) => {
       switch (this.state) {
         case 'new': return this.onSa(split, datagram);
         case 'sa-sent': return this.onKe(split, datagram);
@@ -157,10 +155,7 @@ export class MainModeResponder extends Phase1Exchange {
 
   /** Message 1: match the offer against our policies; answer with message 2. */
   private onSa(split: SplitMessage, datagram: Buffer): Effect[] {
-    this.p.checkPhase1Header(split, false);
-    if (split.header.responderCookie.some((b) => b !== 0)) drop('message 1 with a responder cookie', NotifyType.INVALID_COOKIE);
-    this.p.cookies = { ...this.p.cookies, responder: this.p.newCookie() };
-    const payloads = this.p.decodePlain(split, 'refuse');
+    const payloads = this.firstMessage(split);
     const answer = this.p.chooseOffer(requireOne(payloads, PayloadType.SA, 'SA'), {});
     const vids = this.p.learnDialect(payloads);
     return this.reply('sa-sent', datagram, this.p.plainMessage([answer, ...responderNatTVendorIds(this.p.dialect, vids)]));

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Config } from '../../config/model';
+import type { Config, CryptoMapEntry } from '../../config/model';
 import { armAt, systemClock, type BackendClock } from '../../kernel/backend-clock';
 import type { AcquireEvent, ExpireEvent, SadBackend, SaId } from '../../kernel/sad-backend';
 import type { DhGroupId, DhKeyPair } from '../crypto/dh-group';
 import type { Phase1Context, Phase1Options } from '../exchange/context';
 import { generateDhKeyPair, type ExchangeServices } from '../exchange/context';
+import { pooledRandomBytes } from '../crypto/random-pool';
 import type { Effect, ReceivedNotify } from '../exchange/effects';
 import { ExchangeError } from '../exchange/exchange-error';
 import { deleteIkeSaMessage, deleteIpsecSaMessage, receiveInformational } from '../exchange/informational';
@@ -26,7 +26,7 @@ import { SaTable } from '../sa/sa-table';
 import { DuplicateDetector } from '../transport/duplicate-detector';
 import { HalfOpenLimiter, type HalfOpenLimits } from '../transport/half-open-limit';
 import { openIkeSocket, type IkeDatagram, type IkePort, type IkeSocket, type IkeSocketOptions } from '../transport/ike-socket';
-import { DEFAULT_RETRANSMIT, retransmitSpanMs, startRetransmission, type RetransmitPolicy } from '../transport/retransmit';
+import { DEFAULT_RETRANSMIT, finalLegPolicy, retransmitSpanMs, startRetransmission, type RetransmitPolicy } from '../transport/retransmit';
 import type { UdpPeer } from '../transport/udp-endpoint';
 import { ConnIds } from './conn-ids';
 import { ExchangeSlots, phase1Key, quickKey, type Phase1Machine, type Phase1Slot, type QuickModeRequest, type QuickSlot, type Slot } from './exchange-slots';
@@ -37,6 +37,8 @@ import { localAddressFor } from './local-address';
 import { desiredPolicies, PolicySync, type PolicyOrigin } from './policy-sync';
 import { PortMap } from './port-map';
 import { renewalOffer } from './renewal-offer';
+import { AutoUpSchedule, type FlowState } from './auto-up';
+import { KeyLog } from './key-log';
 import { Reqids } from './reqids';
 import { spiBuffer } from './sa-specs';
 import { proxySelector } from './selectors';
@@ -54,6 +56,8 @@ export interface KeyManagerOptions {
   readonly dh?: (group: DhGroupId) => DhKeyPair;
   readonly retransmit?: RetransmitPolicy;
   readonly halfOpen?: HalfOpenLimits;
+  /** Where `crypto isakmp key-log` appends IKE SA keys (the daemon: in its config directory). */
+  readonly keyLogFile?: string;
   /** Opens the IKE ports (tests pass an in-memory network). */
   readonly openSocket?: (options: IkeSocketOptions) => Promise<IkeSocket>;
 }
@@ -110,6 +114,10 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
   private readonly slots = new ExchangeSlots();
   private readonly duplicates: DuplicateDetector;
   private readonly halfOpen: HalfOpenLimiter;
+  private readonly keyLog: KeyLog | undefined;
+  private readonly autoUp = new AutoUpSchedule();
+  /** Cancels the next auto-up look. */
+  private autoUpTimer: (() => void) | undefined;
   private readonly installer: IpsecInstaller;
   private readonly policies: PolicySync;
   private readonly reqids = new Reqids();
@@ -140,13 +148,18 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.log = options.log;
     this.baseLevel = options.log.level;
     this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? randomBytes;
+    this.random = options.random ?? pooledRandomBytes;
     this.dh = options.dh ?? generateDhKeyPair;
     this.retransmitPolicy = options.retransmit ?? DEFAULT_RETRANSMIT;
     this.openSocket = options.openSocket ?? openIkeSocket;
     this.queue = new SerialQueue((err) => this.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'internal error in the key manager'));
     this.duplicates = new DuplicateDetector({ holdMs: retransmitSpanMs(this.retransmitPolicy), now: () => this.clock.now() });
-    this.halfOpen = new HalfOpenLimiter(options.halfOpen);
+    // `crypto call admission limit ike in-negotiation-sa`, read at each first message.
+    this.halfOpen = new HalfOpenLimiter(() => {
+      const configured = this.config().isakmp.inNegotiationSaLimit;
+      return configured === undefined ? options.halfOpen ?? {} : { ...options.halfOpen, total: configured };
+    });
+    this.keyLog = options.keyLogFile !== undefined ? new KeyLog(options.keyLogFile, this.log) : undefined;
     this.installer = new IpsecInstaller(this.backend, this.log);
     this.policies = new PolicySync(this.backend, this.log);
     this.backend.on('acquire', this.onAcquire);
@@ -184,7 +197,10 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
 
   /** The configuration changed: bring the kernel's policies in line with the crypto maps. */
   configChanged(): Promise<void> {
-    return this.queue.run(() => this.syncPolicies());
+    return this.queue.run(async () => {
+      await this.syncPolicies();
+      await this.keepUp();
+    });
   }
 
   /** `debug crypto isakmp` / `undebug all`: the IKE logger at debug level, or back to its own. */
@@ -252,6 +268,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       this.backend.off('expire', this.onExpire);
       await this.queue.run(async () => {
         this.closed = true;
+        this.autoUpTimer?.();
         for (const slot of this.slots.all()) await this.closeSlot(slot);
         this.waiting.clear();
         for (const sa of this.table.ipsecSas()) await this.removeIpsec(sa, true, 'shutting down');
@@ -478,19 +495,33 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     const handle = startRetransmission({
       send: (attempt) => {
         if (attempt === 0) return; // the exchange's own send effect carried it
-        this.log.debug({ peer: slot.peer, attempt }, 'retransmitting an unanswered IKE message');
-        scope.transmit(bytes);
+        // Through the queue: an answer that arrived before the timer fired but still waits
+        // there is read first and cancels this. Sent straight from the timer, a loaded daemon
+        // retransmitted what had been answered, and each copy made more work for both ends.
+        this.queue.post(() => {
+          if (slot.retransmit?.handle !== handle || handle.finished) return;
+          this.log.debug({ peer: slot.peer, attempt }, 'retransmitting an unanswered IKE message');
+          scope.transmit(bytes);
+        });
       },
       giveUp: () => this.queue.post(() => this.giveUp(slot)),
-      policy: this.retransmitPolicy,
+      policy: this.awaitsFinalMessage(slot) ? finalLegPolicy(this.retransmitPolicy) : this.retransmitPolicy,
       timers: this.clock,
     });
     slot.retransmit = { bytes, handle };
   }
 
+  /**
+   * A responder of Quick or Aggressive Mode waiting for message 3: the initiator sends it only
+   * once, so our message 2 is all that can bring it again (see finalLegPolicy).
+   */
+  private awaitsFinalMessage(slot: Slot): boolean {
+    return slot.role === 'responder' && (slot.kind === 'quick' || slot.exchange === 'aggressive');
+  }
+
   private async giveUp(slot: Slot): Promise<void> {
     if (slot.outcome || this.slots.get(slot.key) !== slot) return;
-    const reason = `no answer from ${slot.peer} after ${this.retransmitPolicy.retries + 1} transmissions`;
+    const reason = `no answer from ${slot.peer} after ${slot.retransmit?.handle.transmissions ?? 0} transmissions`;
     if (slot.kind === 'phase1') return this.settle(slot, slot.machine.cancel(reason));
     const { ikeSa, machine } = slot;
     if (machine instanceof QuickModeInitiator) return this.settle(slot, machine.cancel(reason));
@@ -513,10 +544,13 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     if (!this.slots.remove(slot)) return;
     if (slot.kind === 'phase1') {
       this.halfOpen.settle(slot.key);
+      if (slot.outcome === 'failed') this.pokeAutoUp();
       return;
     }
     if (slot.request) this.negotiating.delete(slot.request.flow);
     await this.installer.release(slot.spis, slot.used);
+    // A failed negotiation of an auto-up flow is retried (keepUp paces it).
+    if (slot.outcome === 'failed') this.pokeAutoUp();
   }
 
   // ---- effects --------------------------------------------------------------------------
@@ -526,7 +560,10 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       switch (e.kind) {
         case 'send': scope.transmit(e.bytes); break;
         case 'float-to-nat-t': this.float(scope); break;
-        case 'established': this.established(e.ikeSa, scope); break;
+        case 'established':
+          this.established(e.ikeSa, scope);
+          if (this.config().isakmp.keyLog) await this.keyLog?.append(e.ikeSa);
+          break;
         case 'ipsec-sa': await this.installIpsec(e.sa, scope); break;
         case 'failed': this.failed(e.error, scope); break;
         case 'ignored': this.log.debug(this.errorFields(e.error), `IKE message dropped: ${e.error.reason}`); break;
@@ -591,10 +628,11 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.table.addIpsec(sa);
     this.ipsecIdentity.set(sa, identityKey(slot.ikeSa.remoteId));
     this.connIds.assignIpsec(sa);
-    const selector = proxySelector(sa.localProxy, sa.remoteProxy);
-    if (selector && !this.policies.originOf(selector)) await this.syncPolicies();
+    await this.policies.addSa(this.reqids, sa);
     this.log.info({ ...this.saFields(slot.ikeSa), msgid: sa.messageId.toString(16), spis: bundleSpis(sa), mode: sa.mode, map: sa.map && `${sa.map.tag} ${sa.map.seq}` }, `IPsec SA with ${sa.remote.address} established`);
     this.emit('ipsec-sa', sa);
+    // An auto-up flow that is up starts over from the first retry wait when it next goes down.
+    this.pokeAutoUp();
   }
 
   /**
@@ -660,16 +698,58 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       this.log.debug({ src: ev.src, dst: ev.dst, reqid: ev.reqid }, 'ACQUIRE not acted on (IKE disabled or no crypto map line)');
       return;
     }
-    const entry = config.cryptoMaps.find((m) => m.tag === origin.tag)?.entries.find((e) => e.seq === origin.seq);
-    if (!entry) return;
+    const request = this.requestFor(config, origin);
+    if (!request) return;
+    this.log.debug({ peer: origin.peer, map: `${origin.tag} ${origin.seq}` }, 'ACQUIRE: negotiating an IPsec SA');
+    await this.requestQuickMode(request);
+  }
+
+  /** The Quick Mode a crypto map line calls for (undefined, and a warning, when it cannot be offered). */
+  private requestFor(config: Readonly<Config>, origin: PolicyOrigin): QuickModeRequest | undefined {
+    const entry = entryOf(config, origin);
+    if (!entry) return undefined;
     const result = phase2Offer(config, this.engine, { tag: origin.tag, seq: origin.seq, entry }, origin.line);
     if (!result.ok) {
       this.log.warn({ peer: origin.peer, map: `${origin.tag} ${origin.seq}` }, `cannot negotiate for crypto map ${origin.tag} ${origin.seq}: ${result.reason}`);
-      return;
+      return undefined;
     }
     const { offer } = result;
-    this.log.debug({ peer: origin.peer, map: `${origin.tag} ${origin.seq}` }, 'ACQUIRE: negotiating an IPsec SA');
-    await this.requestQuickMode({ peer: origin.peer, local: origin.local, offer, flow: flowKey(origin.peer, offer.localProxy, offer.remoteProxy) });
+    return { peer: origin.peer, local: origin.local, offer, flow: flowKey(origin.peer, offer.localProxy, offer.remoteProxy) };
+  }
+
+  /**
+   * `set auto-up`: every permit line of such an entry, on an interface, has its tunnel up or
+   * being negotiated, without waiting for traffic (AutoUpSchedule paces the retries).
+   */
+  private async keepUp(): Promise<void> {
+    this.autoUpTimer?.();
+    this.autoUpTimer = undefined;
+    const config = this.config();
+    // Without auto-up entries there is nothing to keep up, and the walk below is per line.
+    if (this.closed || !config.isakmp.enabled || !hasAutoUp(config)) return;
+    const requests = new Map<string, QuickModeRequest>();
+    for (const origin of this.policies.origins()) {
+      if (origin.line.action !== 'permit' || !entryOf(config, origin)?.autoUp) continue;
+      const request = this.requestFor(config, origin);
+      if (request) requests.set(request.flow, request);
+    }
+    const states = new Map<string, FlowState>();
+    for (const [flow, request] of requests) {
+      const up = this.table.ipsecForPeer(request.peer).some((sa) => flowKey(request.peer, sa.localProxy, sa.remoteProxy) === flow);
+      states.set(flow, up ? 'up' : this.negotiating.has(flow) ? 'negotiating' : 'down');
+    }
+    const plan = this.autoUp.plan(states, this.clock.now());
+    for (const flow of plan.start) {
+      const request = requests.get(flow) as QuickModeRequest;
+      this.log.info({ peer: request.peer, map: `${request.offer.ref.tag} ${request.offer.ref.seq}` }, `auto-up: negotiating the tunnel with ${request.peer}`);
+      await this.requestQuickMode(request);
+    }
+    if (plan.nextAt !== undefined) this.autoUpTimer = armAt(this.clock, plan.nextAt, () => this.queue.post(() => this.keepUp()));
+  }
+
+  /** An SA came or went, or a negotiation failed: keepUp looks, if any entry has `set auto-up`. */
+  private pokeAutoUp(): void {
+    if (hasAutoUp(this.config())) this.queue.post(() => this.keepUp());
   }
 
   /** A Quick Mode for a flow: now under the newest IKE SA, or after a phase 1 (one per peer at a time). */
@@ -807,7 +887,17 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     const selector = proxySelector(sa.localProxy, sa.remoteProxy);
     if (selector && !this.policies.originOf(selector)) await this.syncPolicies();
     this.log.info({ peer: sa.remote.address, spis: bundleSpis(sa) }, `IPsec SA with ${sa.remote.address} deleted: ${reason}`);
+    // An auto-up tunnel that went down comes up again.
+    this.pokeAutoUp();
   }
+}
+
+function hasAutoUp(config: Readonly<Config>): boolean {
+  return config.cryptoMaps.some((m) => m.entries.some((e) => e.autoUp));
+}
+
+function entryOf(config: Readonly<Config>, origin: PolicyOrigin): CryptoMapEntry | undefined {
+  return config.cryptoMaps.find((m) => m.tag === origin.tag)?.entries.find((e) => e.seq === origin.seq);
 }
 
 function reservedSpi(spis: ReservedSpis, protocol: IpsecProtocol): Buffer {

@@ -110,13 +110,22 @@ export function desiredPolicies(
     }
   }
   for (const sa of sas) {
-    const selector = proxySelector(sa.localProxy, sa.remoteProxy);
-    if (!selector || desired.has(`out ${selectorKey(selector)}`)) continue;
-    const reqid = reqids.of(flowKey(sa.remote.address, sa.localProxy, sa.remoteProxy));
-    const bundle: Bundle = { protocols: sa.protocols.map((p) => p.protocol), mode: sa.mode, reqid };
-    for (const spec of policies(selector, bundle, sa.local.address, sa.remote.address, SA_PRIORITY)) add(spec);
+    const specs = saPolicies(reqids, sa, (key) => desired.has(key));
+    for (const spec of specs) add(spec);
   }
   return desired;
+}
+
+/**
+ * The policies an SA calls for when no policy (`present`, by key) covers its traffic yet:
+ * those a peer's proxy brought (dynamic maps, narrowed proxies). Empty otherwise.
+ */
+function saPolicies(reqids: Reqids, sa: IpsecSa, present: (key: string) => boolean): PolicySpec[] {
+  const selector = proxySelector(sa.localProxy, sa.remoteProxy);
+  if (!selector || present(`out ${selectorKey(selector)}`)) return [];
+  const reqid = reqids.of(flowKey(sa.remote.address, sa.localProxy, sa.remoteProxy));
+  const bundle: Bundle = { protocols: sa.protocols.map((p) => p.protocol), mode: sa.mode, reqid };
+  return policies(selector, bundle, sa.local.address, sa.remote.address, SA_PRIORITY);
 }
 
 /** Keeps the kernel's policies equal to the desired set, changing only what differs. */
@@ -149,6 +158,25 @@ export class PolicySync {
         }
       }
       this.installed.set(key, p);
+    }
+  }
+
+  /**
+   * A new SA's own policies (see saPolicies), as a full apply(desiredPolicies(...)) would add
+   * them, without recomputing every policy: with thousands of dynamic-map tunnels, one full
+   * pass per new SA made setting them up quadratic.
+   */
+  async addSa(reqids: Reqids, sa: IpsecSa): Promise<void> {
+    for (const spec of saPolicies(reqids, sa, (key) => this.installed.has(key))) {
+      const key = policyKey(spec);
+      if (this.installed.has(key)) continue;
+      try {
+        await this.backend.updatePolicy(spec);
+      } catch (err) {
+        this.log.error({ policy: key, err: (err as Error).message }, 'cannot install an IPsec policy');
+        continue;
+      }
+      this.installed.set(key, { spec });
     }
   }
 

@@ -5,7 +5,7 @@
  * in-negotiation-sa` and charon's block_threshold (per peer) / init_limit_half_open (total)
  * do. There is no default limit, as in IOS: charon's per-peer default of 5 is what its own
  * many-tunnel benchmarks must raise, and a concentrator negotiating thousands of tunnels with
- * one peer gateway is normal. The daemon sets limits from configuration.
+ * one peer gateway is normal. The key manager reads the total from configuration.
  */
 
 export interface HalfOpenLimits {
@@ -17,21 +17,30 @@ export interface HalfOpenLimits {
 
 export type HalfOpenAdmission = { admitted: true } | { admitted: false; limit: 'peer' | 'total' };
 
+function checkLimits(limits: HalfOpenLimits): HalfOpenLimits {
+  for (const [name, v] of Object.entries(limits)) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new RangeError(`half-open limit ${name} must be a non-negative integer`);
+  }
+  return limits;
+}
+
 export class HalfOpenLimiter {
   /** Half-open SA id -> peer address. */
   private readonly open = new Map<string, string>();
   private readonly perPeer = new Map<string, number>();
 
-  constructor(private readonly limits: HalfOpenLimits = {}) {
-    for (const [name, v] of Object.entries(limits)) {
-      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new RangeError(`half-open limit ${name} must be a non-negative integer`);
-    }
+  private readonly limits: () => HalfOpenLimits;
+
+  /** Fixed limits, or a function read at each admission (limits from live configuration). */
+  constructor(limits: HalfOpenLimits | (() => HalfOpenLimits) = {}) {
+    this.limits = typeof limits === 'function' ? limits : () => limits;
+    if (typeof limits !== 'function') checkLimits(limits);
   }
 
   /** Counts `sa` (e.g. its cookies) as half-open from `peer`, unless a limit is reached. */
   admit(sa: string, peer: string): HalfOpenAdmission {
     if (this.open.has(sa)) return { admitted: true };
-    const { perPeer, total } = this.limits;
+    const { perPeer, total } = checkLimits(this.limits());
     if (total !== undefined && this.open.size >= total) return { admitted: false, limit: 'total' };
     if (perPeer !== undefined && this.count(peer) >= perPeer) return { admitted: false, limit: 'peer' };
     this.open.set(sa, peer);

@@ -12,6 +12,8 @@ export interface RetransmitPolicy {
   backoff: number;
   /** Retransmissions after the first transmission before giving up. */
   retries: number;
+  /** No wait is longer than this (none: the waits keep growing). */
+  maxTimeoutMs?: number;
 }
 
 /**
@@ -24,16 +26,33 @@ export const DEFAULT_RETRANSMIT: RetransmitPolicy = { initialTimeoutMs: 4000, ba
 
 /** The wait after each transmission, first to last (retries + 1 of them), in whole ms. */
 export function retransmitWaits(policy: RetransmitPolicy): number[] {
-  const { initialTimeoutMs, backoff, retries } = policy;
-  if (!(initialTimeoutMs > 0) || !(backoff >= 1) || !Number.isInteger(retries) || retries < 0) {
+  const { initialTimeoutMs, backoff, retries, maxTimeoutMs = Infinity } = policy;
+  if (!(initialTimeoutMs > 0) || !(backoff >= 1) || !Number.isInteger(retries) || retries < 0 || !(maxTimeoutMs >= initialTimeoutMs)) {
     throw new RangeError(`bad retransmit policy: ${JSON.stringify(policy)}`);
   }
-  return Array.from({ length: retries + 1 }, (_, n) => Math.round(initialTimeoutMs * backoff ** n));
+  return Array.from({ length: retries + 1 }, (_, n) => Math.round(Math.min(initialTimeoutMs * backoff ** n, maxTimeoutMs)));
 }
 
 /** From the first transmission to giving up. */
 export function retransmitSpanMs(policy: RetransmitPolicy): number {
   return retransmitWaits(policy).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The schedule for the responder's message 2 of a three-message exchange (Quick Mode,
+ * Aggressive Mode). RFC 2409 has the initiator send message 3 once, and only a repeated
+ * message 2 makes it send it again (charon resends its last request when a response it
+ * already processed comes again). A recovery needs one round trip through both directions,
+ * so under loss it needs many tries, not long waits: the waits stop growing after the second,
+ * and there are as many as fit in `policy`'s span, so a dead peer is given up on no later.
+ */
+export function finalLegPolicy(policy: RetransmitPolicy): RetransmitPolicy {
+  const span = retransmitSpanMs(policy);
+  const maxTimeoutMs = Math.round(policy.initialTimeoutMs * policy.backoff);
+  const capped: RetransmitPolicy = { ...policy, maxTimeoutMs, retries: 0 };
+  const first = retransmitSpanMs(capped);
+  const retries = Math.max(policy.retries, Math.floor((span - first) / maxTimeoutMs));
+  return { ...capped, retries };
 }
 
 export interface RetransmitOptions {

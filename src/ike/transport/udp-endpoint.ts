@@ -15,6 +15,8 @@ export interface UdpEndpoint {
   close(): Promise<void>;
 }
 
+const RECEIVE_BUFFER_BYTES = 4 << 20;
+
 /**
  * Bind one UDP socket (IPv4 or IPv6 after the address). Datagrams go to `onDatagram`.
  * Rejects with the bind error (EACCES without root, EADDRINUSE when another IKE daemon runs).
@@ -26,7 +28,10 @@ export function bindUdp(
   onError: (err: Error) => void = () => undefined,
 ): Promise<UdpEndpoint> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', reuseAddr: false });
+    // A gateway meets bursts (every spoke of a hub at once after a restart) while a DH
+    // computation holds the event loop: the default buffer (~200 KiB) then drops datagrams,
+    // each costing a retransmission wait. The kernel caps the size at net.core.rmem_max.
+    const sock = dgram.createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: RECEIVE_BUFFER_BYTES });
     const failBind = (err: Error): void => {
       sock.close();
       reject(err);
