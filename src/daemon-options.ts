@@ -1,6 +1,7 @@
 import { parseConsoleSpec, type ConsoleSpec } from './console/console-spec';
 import { defaultControlPath } from './console/control-path';
 import { CARD_PROFILE_NAMES } from './hw/card-profiles';
+import { DEFAULT_INITIATION_LIMIT } from './ike/key-manager/key-manager';
 import type { LogLevel } from './log';
 
 export type KernelBackendName = 'xfrm' | 'pfkey' | 'userspace' | 'memory';
@@ -24,6 +25,8 @@ export interface DaemonOptions {
   ikePort: number;
   natTPort: number;
   ikeAddress: string;
+  /** Phase 1s the key manager initiates at once; more wait their turn. */
+  ikeInitiationLimit: number;
 }
 
 export const USAGE = `Usage: ikegated [options]
@@ -44,6 +47,8 @@ export const USAGE = `Usage: ikegated [options]
   --log-file PATH         JSON logs to this file instead of stderr
   --ike-port N            IKE UDP port (default 500); --nat-t-port N (default 4500)
   --ike-address A         address to bind IKE to (default 0.0.0.0)
+  --ike-initiation-limit N
+                          phase 1s initiated at once; more wait their turn (default ${DEFAULT_INITIATION_LIMIT})
   --exit-on-error         piped console: stop with status 1 at the first rejected command
   --help                  this text`;
 
@@ -66,6 +71,7 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     ikePort: 500,
     natTPort: 4500,
     ikeAddress: '0.0.0.0',
+    ikeInitiationLimit: DEFAULT_INITIATION_LIMIT,
   };
   let cardGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -99,6 +105,13 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       case '--ike-port': o.ikePort = port(flag, value()); break;
       case '--nat-t-port': o.natTPort = port(flag, value()); break;
       case '--ike-address': o.ikeAddress = value(); break;
+      case '--ike-initiation-limit': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 100000) throw new UsageError(`${flag} must be a number 1-100000, not "${v}"`);
+        o.ikeInitiationLimit = n;
+        break;
+      }
       default: throw new UsageError(`unknown option ${flag} (see --help)`);
     }
   }

@@ -64,6 +64,7 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   // between: a kernel backend may deliver an ACQUIRE as soon as the loop turns.
   const ike: KeyManager = new KeyManager({
     config: () => router.config, engine: hw, backend, log: log.child({ subsystem: 'ike' }), keyLogFile: path.join(o.configDir, KEY_LOG_FILE_NAME),
+    initiationLimit: o.ikeInitiationLimit,
   });
   // Interfaces and routes reach the kernel only where the SAs do: on a real kernel backend.
   const net = o.kernel === 'xfrm' || o.kernel === 'pfkey' ? new NetApplier(new RtnlSocket()) : undefined;

@@ -118,3 +118,19 @@ t.test('a pubkey chain with several keys loads back (sub-sub-mode falls back to 
   );
   t.equal(r.router.config.hostname, 'AfterChain');
 });
+
+t.test('a text without errors is adopted at once (one change); one with an error line by line, the bad line changing nothing', async (t) => {
+  const text = (middle: string): string => ['hostname Once', 'crypto map VPN 10 ipsec-isakmp', ' set peer 192.0.2.9', middle, 'crypto map VPN 20 ipsec-isakmp', ' set peer 192.0.2.10', 'end'].join('\n');
+  for (const [middle, problems] of [[' set pfs group14', 0], [' set pfs group99', 1]] as const) {
+    const r = await testRouter();
+    const changes: number[] = [];
+    r.router.onChange(() => changes.push(r.router.revision));
+    t.equal((await loadConfigText(r.router, TABLE, text(middle))).length, problems, middle);
+    const entries = r.router.config.cryptoMaps[0]?.entries ?? [];
+    t.same(entries.map((e) => [e.seq, e.peers]), [[10, ['192.0.2.9']], [20, ['192.0.2.10']]], 'both entries loaded');
+    t.equal(entries[0]?.pfs, problems === 0 ? 14 : undefined, 'the bad line changed nothing');
+    if (problems === 0) t.equal(changes.length, 1, 'one change for the whole text');
+    else t.ok(changes.length > 1, 'changes line by line');
+    t.ok(Object.isFrozen(r.router.config.cryptoMaps[0]), 'the adopted configuration is immutable');
+  }
+});

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { ExchangeType } from '../src/ike/wire';
-import { AUTO_UP_FIRST_RETRY_MS } from '../src/ike/key-manager/auto-up';
+import { AUTO_UP_FIRST_RETRY_MS, AutoUpSchedule } from '../src/ike/key-manager/auto-up';
 import { ADDRESS_A, ADDRESS_B } from './helpers/ike-exchange-harness';
 import { keyManagerPair, logged, quiet, until, type Pair } from './helpers/key-manager-pair';
 
@@ -76,4 +76,15 @@ t.test('a failing negotiation is retried with doubling waits', async (t) => {
   const f = AUTO_UP_FIRST_RETRY_MS;
   t.same(attempts, [0, 7000, 7000 + 2 * f, 7000 + 6 * f, 7000 + 14 * f, 7000 + 30 * f], 'attempts at 0, 7, 17, 37, 77 and 157 s');
   t.equal(logged(pair.a, 'auto-up: negotiating the tunnel with').length, attempts.length, 'each logged');
+});
+
+t.test('a negotiation still running past its retry time is looked at again later, not at once', async (t) => {
+  const schedule = new AutoUpSchedule();
+  const f = AUTO_UP_FIRST_RETRY_MS;
+  t.same(schedule.plan(new Map([['flow', 'down']]), 0), { start: ['flow'], nextAt: f }, 'started, looked at again after the first wait');
+  // Queued behind thousands of others, it is still negotiating when that time comes.
+  t.same(schedule.plan(new Map([['flow', 'negotiating']]), f), { start: [], nextAt: 2 * f }, 'one more wait, not the past time');
+  t.same(schedule.plan(new Map([['flow', 'down']]), 2 * f), { start: ['flow'], nextAt: 4 * f }, 'failed meanwhile: retried, the wait doubled');
+  schedule.up('flow');
+  t.same(schedule.plan(new Map([['flow', 'down']]), 5 * f), { start: ['flow'], nextAt: 6 * f }, 'after being up, a loss starts from the first wait');
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createDraft, finishDraft, original, type Draft } from 'immer';
+import { createDraft, finishDraft, freeze, original, type Draft } from 'immer';
 import type { Config } from '../config/model';
 import { emptyConfig } from '../config/model';
 import type { EngineRegistry } from '../hw/engine-registry';
@@ -34,6 +34,8 @@ export interface RouterServices {
 export class Router {
   private current: Config = emptyConfig();
   private generation = 0;
+  /** During `inPlace`: the mutable copy every command changes directly. */
+  private working: Config | undefined;
   private readonly listeners = new Set<(text: string) => void>();
   private readonly changeListeners = new Set<(before: Config, after: Config) => void>();
 
@@ -50,9 +52,35 @@ export class Router {
     return this.generation;
   }
 
-  /** A private working copy for one command. */
+  /** A private working copy for one command (during `inPlace`, the shared mutable copy). */
   draft(): Draft<Config> {
-    return createDraft(this.current);
+    return this.working ?? createDraft(this.current);
+  }
+
+  /**
+   * Runs `fn` (a boot-time load, with no other session) with every command changing one
+   * mutable copy of the configuration in place, and adopts the copy once at the end if `fn`
+   * returns true and `check(before, after)` resolves. A per-command copy-on-write commit costs
+   * as much as the lists it touches, which makes a configuration of N map entries load in N^2;
+   * in place it loads in N. A command that fails here may have changed the copy already, so
+   * `fn` must answer false then and the caller load again command by command.
+   */
+  async inPlace(fn: () => Promise<boolean>, check: (before: Config, after: Config) => Promise<void>): Promise<boolean> {
+    if (this.working) throw new Error('internal: nested in-place configuration load');
+    const before = this.current;
+    const working = mutableCopy(before);
+    this.working = working;
+    try {
+      if (!(await fn())) return false;
+    } finally {
+      this.working = undefined;
+    }
+    if (this.current !== before) throw new Error('internal: configuration committed during an in-place load');
+    await check(before, working);
+    this.current = freeze(working, true);
+    this.generation++;
+    for (const l of this.changeListeners) l(before, this.current);
+    return true;
   }
 
   /**
@@ -60,6 +88,7 @@ export class Router {
    * 'conflict' when another session committed meanwhile (the draft is dropped).
    */
   commit(draft: Draft<Config>, revision: number): 'committed' | 'unchanged' | 'conflict' {
+    if (draft === this.working) return 'committed';
     const base = original(draft);
     const next = finishDraft(draft) as Config;
     if (next === base) return 'unchanged';
@@ -85,4 +114,15 @@ export class Router {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** A deep copy of the plain objects and arrays of `value` (other objects, e.g. Buffers, are shared: commands replace them, never change them). */
+function mutableCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(mutableCopy) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) copy[k] = mutableCopy(v);
+    return copy as T;
+  }
+  return value;
 }

@@ -261,7 +261,8 @@ export class CliSession implements ConsoleSession {
         else setFrames(f.slice(0, f.findIndex((x) => x.mode === 'exec') + 1));
       },
       print: (line = '') => {
-        out.push(...line.split('\n'));
+        // Not push(...lines): a long show output would overflow the call stack.
+        for (const l of line.split('\n')) out.push(l);
       },
       // Output so far goes out with the progress line, keeping the order the operator sees.
       progress: (line) => this.emit([...out.splice(0), line].join('\n')),

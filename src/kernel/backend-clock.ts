@@ -1,3 +1,5 @@
+import { TimerQueue, type TimerEntry } from './timer-queue';
+
 /** Time as the in-process backends see it; tests inject a fake one to run lifetimes instantly. */
 export interface BackendClock {
   /** Milliseconds since the epoch. */
@@ -6,10 +8,13 @@ export interface BackendClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** The process's deadlines (SA lifetimes, rekeys: several per tunnel) share one Node timer. */
+const timers = new TimerQueue();
+
 export const systemClock: BackendClock = {
   now: () => Date.now(),
-  setTimeout: (fire, ms) => setTimeout(fire, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout: (fire, ms) => timers.add(fire, ms),
+  clearTimeout: (handle) => timers.cancel(handle as TimerEntry),
 };
 
 /** setTimeout's longest delay (about 24.8 days); longer waits are done in steps. */

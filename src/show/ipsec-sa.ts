@@ -75,14 +75,16 @@ export function renderIpsecSa(flows: readonly IpsecFlowView[]): string[] {
   const groups = new Map<string, IpsecFlowView[]>();
   for (const flow of flows) {
     const key = `${flow.interfaceName} ${flow.mapTag} ${flow.localAddress}`;
-    groups.set(key, [...(groups.get(key) ?? []), flow]);
+    const group = groups.get(key);
+    if (group) group.push(flow);
+    else groups.set(key, [flow]);
   }
   const out: string[] = [];
   for (const group of groups.values()) {
     const { interfaceName, mapTag, localAddress } = group[0];
     if (out.length > 0) out.push('');
     out.push(`interface: ${interfaceName}`, `    Crypto map tag: ${mapTag}, local addr ${localAddress}`);
-    for (const flow of group) out.push(...flowLines(flow));
+    for (const flow of group) for (const line of flowLines(flow)) out.push(line);
   }
   return out;
 }

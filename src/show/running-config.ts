@@ -16,7 +16,10 @@ const HASH_WORDS: Record<IkeHash, string> = { sha1: 'sha', sha256: 'sha256', sha
 export function renderConfig(c: Readonly<Config>, version: string): string[] {
   const out: string[] = ['!', `version ${version}`, '!', `hostname ${c.hostname}`, '!'];
   const section = (lines: string[]): void => {
-    if (lines.length) out.push(...lines, '!');
+    if (lines.length === 0) return;
+    // Not push(...lines): 10,000 crypto map entries would overflow the call stack.
+    for (const l of lines) out.push(l);
+    out.push('!');
   };
   section(c.enableSecret ? [`enable secret 9 ${c.enableSecret}`] : []);
   section([

@@ -21,6 +21,11 @@ export class AutoUpSchedule {
   /** Flows that were started and are not up yet: attempts so far, and the earliest next one. */
   private readonly retries = new Map<string, { attempts: number; nextAt: number }>();
 
+  /** The flow is up: its next loss starts from the first retry wait. */
+  up(flow: string): void {
+    this.retries.delete(flow);
+  }
+
   plan(flows: ReadonlyMap<string, FlowState>, now: number): AutoUpPlan {
     for (const key of this.retries.keys()) if (!flows.has(key)) this.retries.delete(key);
     const start: string[] = [];
@@ -37,8 +42,12 @@ export class AutoUpSchedule {
         this.retries.set(key, retry);
         start.push(key);
       }
-      // Also for a negotiation under way: should it end unnoticed, the flow is looked at again.
-      if (retry) nextAt = nextAt === undefined ? retry.nextAt : Math.min(nextAt, retry.nextAt);
+      if (!retry) continue;
+      // Also for a negotiation under way: should it end unnoticed, the flow is looked at again;
+      // one still running past its retry time (thousands queued at once) is looked at later,
+      // not at once and again at once while it runs.
+      const at = state === 'negotiating' ? Math.max(retry.nextAt, now + AUTO_UP_FIRST_RETRY_MS) : retry.nextAt;
+      nextAt = nextAt === undefined ? at : Math.min(nextAt, at);
     }
     return nextAt === undefined ? { start } : { start, nextAt };
   }

@@ -81,10 +81,14 @@ export function quickKey(cookies: CookiePair, messageId: number): string {
 export class ExchangeSlots {
   private readonly byKey = new Map<string, Slot>();
   private readonly phase1PerPeer = new Map<string, number>();
+  /** Phase-1 exchanges we initiated that are still running. */
+  private initiatedPhase1 = 0;
 
   add(slot: Slot): void {
     this.byKey.set(slot.key, slot);
-    if (slot.kind === 'phase1') this.phase1PerPeer.set(slot.peer, this.phase1Count(slot.peer) + 1);
+    if (slot.kind !== 'phase1') return;
+    this.phase1PerPeer.set(slot.peer, this.phase1Count(slot.peer) + 1);
+    if (slot.role === 'initiator') this.initiatedPhase1++;
   }
 
   /** False when the slot was not (or no longer) registered. */
@@ -92,6 +96,7 @@ export class ExchangeSlots {
     if (this.byKey.get(slot.key) !== slot) return false;
     this.byKey.delete(slot.key);
     if (slot.kind === 'phase1') {
+      if (slot.role === 'initiator') this.initiatedPhase1--;
       const left = this.phase1Count(slot.peer) - 1;
       if (left === 0) this.phase1PerPeer.delete(slot.peer);
       else this.phase1PerPeer.set(slot.peer, left);
@@ -105,6 +110,11 @@ export class ExchangeSlots {
 
   phase1Count(peer: string): number {
     return this.phase1PerPeer.get(peer) ?? 0;
+  }
+
+  /** Phase-1 exchanges we initiated, with any peer, still running. */
+  initiatingPhase1(): number {
+    return this.initiatedPhase1;
   }
 
   all(): Slot[] {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { Config, CryptoMapEntry } from '../../config/model';
+import type { Config, CryptoMap, CryptoMapEntry } from '../../config/model';
 import { armAt, systemClock, type BackendClock } from '../../kernel/backend-clock';
 import type { AcquireEvent, ExpireEvent, SadBackend, SaId } from '../../kernel/sad-backend';
 import type { DhGroupId, DhKeyPair } from '../crypto/dh-group';
@@ -56,6 +56,12 @@ export interface KeyManagerOptions {
   readonly dh?: (group: DhGroupId) => DhKeyPair;
   readonly retransmit?: RetransmitPolicy;
   readonly halfOpen?: HalfOpenLimits;
+  /**
+   * Phase-1 exchanges we initiate at once (default DEFAULT_INITIATION_LIMIT); further peers
+   * wait their turn, so thousands of tunnels wanted at once (a boot, a burst of ACQUIREs) do
+   * not all send at once and drown both ends in answers that come too late, then resends.
+   */
+  readonly initiationLimit?: number;
   /** Where `crypto isakmp key-log` appends IKE SA keys (the daemon: in its config directory). */
   readonly keyLogFile?: string;
   /** Opens the IKE ports (tests pass an in-memory network). */
@@ -80,6 +86,9 @@ export interface BindFailure {
   readonly port: number;
   readonly error: NodeJS.ErrnoException;
 }
+
+/** Phase-1 initiations at once when the options say nothing: ample for a peer's round trip, small against a 4 s resend timer. */
+export const DEFAULT_INITIATION_LIMIT = 100;
 
 /** The duplicate detector forgets finished exchanges this often at most (a sweep per minute). */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -118,9 +127,14 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
   private readonly autoUp = new AutoUpSchedule();
   /** Cancels the next auto-up look. */
   private autoUpTimer: (() => void) | undefined;
+  /** A keepUp is queued: further pokes until it runs need no other. */
+  private autoUpPosted = false;
   private readonly installer: IpsecInstaller;
   private readonly policies: PolicySync;
   private readonly reqids = new Reqids();
+  private readonly initiationLimit: number;
+  /** Peers (-> our address) whose phase 1 waits for one of the initiation limit's places. */
+  private readonly phase1Backlog = new Map<string, string>();
   /** Quick Modes waiting for a phase 1 with their peer. */
   private readonly waiting = new Map<string, QuickModeRequest[]>();
   /** Flows being negotiated (queued or in a Quick Mode). */
@@ -151,6 +165,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.random = options.random ?? pooledRandomBytes;
     this.dh = options.dh ?? generateDhKeyPair;
     this.retransmitPolicy = options.retransmit ?? DEFAULT_RETRANSMIT;
+    this.initiationLimit = options.initiationLimit ?? DEFAULT_INITIATION_LIMIT;
+    if (!(Number.isInteger(this.initiationLimit) && this.initiationLimit >= 1)) throw new RangeError(`initiation limit must be a positive integer, not ${this.initiationLimit}`);
     this.openSocket = options.openSocket ?? openIkeSocket;
     this.queue = new SerialQueue((err) => this.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'internal error in the key manager'));
     this.duplicates = new DuplicateDetector({ holdMs: retransmitSpanMs(this.retransmitPolicy), now: () => this.clock.now() });
@@ -271,6 +287,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
         this.autoUpTimer?.();
         for (const slot of this.slots.all()) await this.closeSlot(slot);
         this.waiting.clear();
+        this.phase1Backlog.clear();
         for (const sa of this.table.ipsecSas()) await this.removeIpsec(sa, true, 'shutting down');
         for (const sa of this.table.ikeSas()) await this.removeIke(sa, true, 'shutting down');
         await this.policies.apply(new Map());
@@ -544,6 +561,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     if (!this.slots.remove(slot)) return;
     if (slot.kind === 'phase1') {
       this.halfOpen.settle(slot.key);
+      if (slot.role === 'initiator' && this.phase1Backlog.size > 0) this.queue.post(() => this.startBacklogged());
       if (slot.outcome === 'failed') this.pokeAutoUp();
       return;
     }
@@ -631,8 +649,9 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     await this.policies.addSa(this.reqids, sa);
     this.log.info({ ...this.saFields(slot.ikeSa), msgid: sa.messageId.toString(16), spis: bundleSpis(sa), mode: sa.mode, map: sa.map && `${sa.map.tag} ${sa.map.seq}` }, `IPsec SA with ${sa.remote.address} established`);
     this.emit('ipsec-sa', sa);
-    // An auto-up flow that is up starts over from the first retry wait when it next goes down.
-    this.pokeAutoUp();
+    // An auto-up flow that is up starts over from the first retry wait when it next goes down
+    // (a look over every flow here would make N tunnels coming up cost N^2).
+    this.autoUp.up(flowKey(sa.remote.address, sa.localProxy, sa.remoteProxy));
   }
 
   /**
@@ -749,7 +768,12 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
 
   /** An SA came or went, or a negotiation failed: keepUp looks, if any entry has `set auto-up`. */
   private pokeAutoUp(): void {
-    if (hasAutoUp(this.config())) this.queue.post(() => this.keepUp());
+    if (this.autoUpPosted || !hasAutoUp(this.config())) return;
+    this.autoUpPosted = true;
+    this.queue.post(() => {
+      this.autoUpPosted = false;
+      return this.keepUp();
+    });
   }
 
   /** A Quick Mode for a flow: now under the newest IKE SA, or after a phase 1 (one per peer at a time). */
@@ -764,7 +788,19 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     const queue = this.waiting.get(request.peer) ?? [];
     queue.push(request);
     this.waiting.set(request.peer, queue);
-    if (this.slots.phase1Count(request.peer) === 0) await this.startPhase1(request.peer, request.local);
+    if (this.slots.phase1Count(request.peer) > 0 || this.phase1Backlog.has(request.peer)) return;
+    if (this.slots.initiatingPhase1() < this.initiationLimit) await this.startPhase1(request.peer, request.local);
+    else this.phase1Backlog.set(request.peer, request.local);
+  }
+
+  /** Phase 1s that waited for a place of the initiation limit start, oldest first. */
+  private async startBacklogged(): Promise<void> {
+    for (const [peer, local] of this.phase1Backlog) {
+      if (this.closed || this.slots.initiatingPhase1() >= this.initiationLimit) return;
+      this.phase1Backlog.delete(peer);
+      // Its Quick Modes may have gone meanwhile, or another phase 1 with the peer begun.
+      if (this.waiting.has(peer) && this.slots.phase1Count(peer) === 0) await this.startPhase1(peer, local);
+    }
   }
 
   private async startPhase1(peer: string, local: string): Promise<void> {
@@ -896,8 +932,18 @@ function hasAutoUp(config: Readonly<Config>): boolean {
   return config.cryptoMaps.some((m) => m.entries.some((e) => e.autoUp));
 }
 
+/** Crypto map entries by "tag seq", per frozen list of crypto maps (the router's are: built once for each). */
+const entryIndexes = new WeakMap<readonly CryptoMap[], Map<string, CryptoMapEntry>>();
+
 function entryOf(config: Readonly<Config>, origin: PolicyOrigin): CryptoMapEntry | undefined {
-  return config.cryptoMaps.find((m) => m.tag === origin.tag)?.entries.find((e) => e.seq === origin.seq);
+  if (!Object.isFrozen(config.cryptoMaps)) return config.cryptoMaps.find((m) => m.tag === origin.tag)?.entries.find((e) => e.seq === origin.seq);
+  let index = entryIndexes.get(config.cryptoMaps);
+  if (!index) {
+    index = new Map();
+    for (const m of config.cryptoMaps) for (const e of m.entries) index.set(`${m.tag} ${e.seq}`, e);
+    entryIndexes.set(config.cryptoMaps, index);
+  }
+  return index.get(`${origin.tag} ${origin.seq}`);
 }
 
 function reservedSpi(spis: ReservedSpis, protocol: IpsecProtocol): Buffer {
