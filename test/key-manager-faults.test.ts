@@ -19,6 +19,25 @@ function quickModeConfirmation(): (wire: Wire) => boolean {
   };
 }
 
+/** A pair whose A initiates with `drop` in the path, once A installed on Quick Mode message 2. */
+async function quickModeUpAtA(t: Tap.Test, drop: (wire: Wire) => boolean): Promise<Pair> {
+  const pair = await keyManagerPair();
+  t.teardown(() => pair.close());
+  pair.net.drop = drop;
+  trafficAtoB(pair);
+  await until(async () => {
+    await quiet(pair.net);
+    return pair.a.km.table.ipsecSas().length === 1;
+  }, 5000, 'A installed on message 2');
+  return pair;
+}
+
+async function sameSasAtBothEnds(t: Tap.Test, pair: Pair): Promise<void> {
+  const [out] = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
+  const [inB] = await sasFrom(pair.b.backend, ADDRESS_A, ADDRESS_B);
+  t.equal(inB.spec.spi, out.spec.spi, 'the same SAs at both ends');
+}
+
 async function nothingLeft(t: Tap.Test, pair: Pair): Promise<void> {
   for (const s of [pair.a, pair.b]) {
     const name = s.gw.config.hostname;
@@ -162,14 +181,7 @@ t.test('a NAT in front of A: both float to 4500 and the SAs carry the encapsulat
 });
 
 t.test('Quick Mode message 3 lost for good: B installs the SAs when it gives up waiting', async (t) => {
-  const pair = await keyManagerPair();
-  t.teardown(() => pair.close());
-  pair.net.drop = quickModeConfirmation();
-  trafficAtoB(pair);
-  await until(async () => {
-    await quiet(pair.net);
-    return pair.a.km.table.ipsecSas().length === 1;
-  }, 5000, 'A installed on message 2');
+  const pair = await quickModeUpAtA(t, quickModeConfirmation());
   t.equal(pair.b.km.table.ipsecSas().length, 0, 'B waits for message 3');
   for (const wait of [1000, 2000, 4000]) {
     pair.clock.advance(wait);
@@ -177,22 +189,13 @@ t.test('Quick Mode message 3 lost for good: B installs the SAs when it gives up 
   }
   t.equal(pair.b.km.table.ipsecSas().length, 1, 'B installed the SAs A confirmed');
   t.ok(logged(pair.b, 'never came').length === 1);
-  const [out] = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
-  const [inB] = await sasFrom(pair.b.backend, ADDRESS_A, ADDRESS_B);
-  t.equal(inB.spec.spi, out.spec.spi, 'the same SAs at both ends');
+  await sameSasAtBothEnds(t, pair);
 });
 
 t.test('Quick Mode message 3 lost twice: B repeats message 2 (1 s, then every 2 s) until A\'s copy of message 3 gets through', async (t) => {
-  const pair = await keyManagerPair();
-  t.teardown(() => pair.close());
   const confirmation = quickModeConfirmation();
   let copies = 0;
-  pair.net.drop = (wire) => confirmation(wire) && ++copies <= 2;
-  trafficAtoB(pair);
-  await until(async () => {
-    await quiet(pair.net);
-    return pair.a.km.table.ipsecSas().length === 1;
-  }, 5000, 'A installed on message 2');
+  const pair = await quickModeUpAtA(t, (wire) => confirmation(wire) && ++copies <= 2);
   const start = pair.clock.now();
   const fromB = (): number[] => pair.net.log.filter((w) => w.from.address === ADDRESS_B && w.message[18] === ExchangeType.QUICK_MODE).map(() => pair.clock.now() - start);
   for (const wait of [1000, 2000]) {
@@ -203,20 +206,11 @@ t.test('Quick Mode message 3 lost twice: B repeats message 2 (1 s, then every 2 
   t.equal(fromB().length, 3, 'B sent message 2 three times: at once, after 1 s, then 2 s later (not 4)');
   t.equal(pair.b.km.table.ipsecSas().length, 1, 'B installed on the copy that got through');
   t.equal(logged(pair.b, 'never came').length, 0, 'on message 3 itself, not by giving up');
-  const [out] = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
-  const [inB] = await sasFrom(pair.b.backend, ADDRESS_A, ADDRESS_B);
-  t.equal(inB.spec.spi, out.spec.spi, 'the same SAs at both ends');
+  await sameSasAtBothEnds(t, pair);
 });
 
 t.test('Quick Mode message 3 lost and the initiator answers the resent message 2 with an error: B installs at once', async (t) => {
-  const pair = await keyManagerPair();
-  t.teardown(() => pair.close());
-  pair.net.drop = quickModeConfirmation();
-  trafficAtoB(pair);
-  await until(async () => {
-    await quiet(pair.net);
-    return pair.a.km.table.ipsecSas().length === 1;
-  }, 5000, 'A installed on message 2');
+  const pair = await quickModeUpAtA(t, quickModeConfirmation());
   pair.clock.advance(1000);
   await quiet(pair.net);
   t.equal(pair.b.km.table.ipsecSas().length, 0, 'B resent message 2 and still waits');

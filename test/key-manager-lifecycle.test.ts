@@ -14,6 +14,27 @@ async function tunnel(pair: Pair): Promise<void> {
   await quiet(pair.net);
 }
 
+/**
+ * A tunnel between A and B; then A dies without a word (its Deletes never leave) and is back a
+ * minute later as `gw`, and its new tunnel to B is up.
+ */
+async function rebootedA(t: Tap.Test, gw: ReturnType<typeof gatewayPair>['a']): Promise<Pair> {
+  const pair = await keyManagerPair();
+  t.teardown(() => pair.close());
+  await tunnel(pair);
+  pair.net.drop = (wire) => wire.from.address === ADDRESS_A;
+  await pair.a.km.close();
+  pair.net.drop = () => false;
+  pair.clock.advance(60_000);
+  const reborn = await startSide(gw, pair.net, pair.clock);
+  t.teardown(() => reborn.km.close());
+  const installed = Promise.all([nextIpsecSa(reborn), nextIpsecSa(pair.b)]);
+  reborn.backend.simulateTraffic({ src: '10.1.0.5', dst: '10.2.0.7', proto: 1 });
+  await installed;
+  await quiet(pair.net);
+  return pair;
+}
+
 async function counts(pair: Pair): Promise<number[]> {
   return [
     pair.a.km.table.ikeSas().length, pair.a.km.table.ipsecSas().length, (await pair.a.backend.listSas()).length,
@@ -109,21 +130,7 @@ t.test('IKE lifetime: a new phase 1 before expiry, the old IKE SA deleted at its
 });
 
 t.test('INITIAL-CONTACT: a rebooted peer makes B drop what it held', async (t) => {
-  const pair = await keyManagerPair();
-  t.teardown(() => pair.close());
-  await tunnel(pair);
-  // A dies without a word (its Deletes never leave) and is back a minute later.
-  pair.net.drop = (wire) => wire.from.address === ADDRESS_A;
-  await pair.a.km.close();
-  pair.net.drop = () => false;
-  pair.clock.advance(60_000);
-  const { a: gw } = gatewayPair();
-  const reborn = await startSide(gw, pair.net, pair.clock);
-  t.teardown(() => reborn.km.close());
-  const installed = Promise.all([nextIpsecSa(reborn), nextIpsecSa(pair.b)]);
-  reborn.backend.simulateTraffic({ src: '10.1.0.5', dst: '10.2.0.7', proto: 1 });
-  await installed;
-  await quiet(pair.net);
+  const pair = await rebootedA(t, gatewayPair().a);
   t.equal(pair.b.km.table.ikeSas().length, 1, 'B holds only the new IKE SA');
   t.equal(pair.b.km.table.ipsecSas().length, 1, 'and only the new bundle');
   t.equal((await pair.b.backend.listSas()).length, 2);
@@ -131,21 +138,8 @@ t.test('INITIAL-CONTACT: a rebooted peer makes B drop what it held', async (t) =
 });
 
 t.test('INITIAL-CONTACT from another identity at the same address leaves the first one\'s SAs', async (t) => {
-  const pair = await keyManagerPair();
-  t.teardown(() => pair.close());
-  await tunnel(pair);
-  pair.net.drop = (wire) => wire.from.address === ADDRESS_A;
-  await pair.a.km.close();
-  pair.net.drop = () => false;
-  pair.clock.advance(60_000);
   // The same host, now naming itself by FQDN: another identity, as a second charon connection.
-  const { a: gw } = gatewayPair({ identity: 'hostname' });
-  const other = await startSide(gw, pair.net, pair.clock);
-  t.teardown(() => other.km.close());
-  const installed = Promise.all([nextIpsecSa(other), nextIpsecSa(pair.b)]);
-  other.backend.simulateTraffic({ src: '10.1.0.5', dst: '10.2.0.7', proto: 1 });
-  await installed;
-  await quiet(pair.net);
+  const pair = await rebootedA(t, gatewayPair({ identity: 'hostname' }).a);
   t.ok(logged(pair.b, 'INITIAL-CONTACT').length > 0, 'it said INITIAL-CONTACT');
   t.equal(pair.b.km.table.ikeSas().length, 2, 'B keeps the first identity\'s IKE SA');
   t.equal(pair.b.km.table.ipsecSas().length, 2, 'and its bundle');
