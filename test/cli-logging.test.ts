@@ -101,3 +101,20 @@ t.test('startup-config lines are logged redacted with their source', async (t) =
   t.same(recs.map((x) => x.command), ['hostname Boot', 'crypto isakmp key <redacted> address 10.0.0.1', 'enable secret <redacted>']);
   t.same(recs[0]?.source, { kind: 'startup-config' });
 });
+
+t.test('secret properties are censored at the top level and one level down, without touching the logged object', async (t) => {
+  const log = memoryLog();
+  const sa = { peer: '10.0.0.1', skeyidE: Buffer.from('00112233', 'hex'), encryptionKey: 'c0ffee', nested: { psk: 'deep' } };
+  const fields = { key: 'TopK3y', sa, count: 3 };
+  log.logger.info(fields, 'an SA by mistake');
+  log.logger.child({ component: 'ike' }).warn({ err: { message: 'x', password: 'Pa55' } }, 'child record');
+  const [first, second] = log.records();
+  t.equal(first?.key, '<redacted>');
+  t.same(first?.sa, { peer: '10.0.0.1', skeyidE: '<redacted>', encryptionKey: '<redacted>', nested: { psk: 'deep' } },
+    "one level down only, as pino's '*.key' paths");
+  t.equal(first?.count, 3);
+  t.match(second?.err, { message: 'x', password: '<redacted>' });
+  t.notMatch(log.text(), /TopK3y|c0ffee|Pa55/);
+  t.equal(fields.key, 'TopK3y', 'the caller\'s object is unchanged');
+  t.equal(sa.encryptionKey, 'c0ffee');
+});

@@ -22,8 +22,9 @@
  * - the N negotiations start the way an operator starts permanent tunnels: every entry has
  *   `set auto-up`, and the clock starts when one control session applies the map to the
  *   initiator's interface (the key manager then negotiates every entry, at most its
- *   initiation limit of phase 1s at a time); it stops when both daemons list N established
- *   IKE SAs and N IPsec SA pairs.
+ *   initiation limit of phase 1s at a time); it stops at the last "IPsec SA ... established"
+ *   record either daemon logged (the charon driver likewise times its daemons' child-updown
+ *   events), and the run counts only if both daemons then list N IKE SAs and N IPsec SA pairs.
  * - heap per tunnel: each daemon is started with --expose-gc and scripts/bench/heap-probe.js,
  *   which answers process.memoryUsage() after a full GC; (heapUsed with N tunnels - heapUsed
  *   before) / N, per daemon.
@@ -225,7 +226,7 @@ class Daemon {
     if (prof) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', prof);
     this.proc = spawn('ip', ['netns', 'exec', ns, process.execPath, ...nodeArgs, DAEMON,
       '--config-dir', path.join(dir, 'config'), '--console', 'none', '--control', this.socket, '--card', 'none',
-      '--log-level', 'warn', '--log-file', this.log, '--ike-address', address],
+      '--log-level', 'info', '--log-file', this.log, '--ike-address', address],
     { stdio: ['ignore', out, out], env: { ...process.env, IKEGATE_BENCH_HEAP_SOCKET: this.heapSocket } });
     fs.closeSync(out);
   }
@@ -264,6 +265,35 @@ class Daemon {
       net.connect(this.heapSocket).setEncoding('utf8').on('data', (d) => { text += d; })
         .on('end', () => resolve(JSON.parse(text).heapUsed)).on('error', reject);
     });
+  }
+
+  /**
+   * Waits until the daemon's log holds `n` "IPsec SA ... established" records; resolves with the
+   * time (epoch ms) of the n-th, or undefined at the deadline. Reads the log incrementally.
+   */
+  async waitEstablished(n, deadline) {
+    let offset = 0;
+    let rest = '';
+    let count = 0;
+    for (;;) {
+      const fd = fs.openSync(this.log, 'r');
+      try {
+        const buf = Buffer.alloc(1 << 20);
+        for (let got; (got = fs.readSync(fd, buf, 0, buf.length, offset)) > 0;) {
+          offset += got;
+          const lines = (rest + buf.toString('utf8', 0, got)).split('\n');
+          rest = lines.pop();
+          for (const line of lines) {
+            if (!line.includes('IPsec SA with') || !line.includes('established')) continue;
+            if (++count === n) return JSON.parse(line).time;
+          }
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (Date.now() > deadline || this.proc.exitCode !== null) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Established IKE SAs: QM_IDLE rows of `show crypto isakmp sa`. */
@@ -321,36 +351,29 @@ async function ikegateRun(n, group, workDir) {
     const load = os.loadavg()[0];
     const cpu0 = daemons.map((d) => cpuSeconds(d.proc.pid));
     const t0 = process.hrtime.bigint();
+    const startMs = Date.now();
     for (const line of APPLY_MAP) {
       const r = await control.exec(line);
       if (!r.ok) throw new Error(`initiator: "${line}" failed: ${r.output ?? r.error}`);
     }
     await control.close();
     const deadline = Date.now() + 60_000 + n * 30;
-    const last = { i: { ike: 0, ipsec: 'not read yet' }, r: { ike: 0, ipsec: 'not read yet' } };
+    // Completion is timed as the charon driver times it (from its daemons' child-updown events):
+    // by the time of the last "IPsec SA ... established" record either daemon logged, read from
+    // the log files outside the daemons so that no console command loads them in the window.
+    const done = await Promise.all(daemons.map((d) => d.waitEstablished(n, deadline)));
     let wall;
-    // The (cheap) IKE SA list is polled until both ends hold N, then the IPsec SA list (long
-    // with N tunnels, so read only then); the clock stops when both lists are complete.
-    for (let phase = 'ike'; ;) {
-      const counts = await Promise.all(daemons.map((d) => (phase === 'ike' ? d.establishedIke() : d.establishedIpsec())));
-      last.i[phase] = counts[0];
-      last.r[phase] = counts[1];
-      if (Math.min(...counts) >= n) {
-        if (phase === 'ipsec') {
-          const t1 = process.hrtime.bigint();
-          wall = Number(t1 - t0) / 1e9;
-          // The measured window on the profiles' clock (both monotonic, in µs), to read them by.
-          if (prof) fs.writeFileSync(path.join(prof, 'window.json'), JSON.stringify({ startUs: Number(t0 / 1000n), endUs: Number(t1 / 1000n) }));
-          break;
-        }
-        phase = 'ipsec';
-        continue;
-      }
-      if (Date.now() > deadline) break;
-      // Each poll lists every SA: with N in the thousands, poll less often so the probe is not the load.
-      await new Promise((r) => setTimeout(r, Math.max(200, n / 10)));
+    if (done.every((t) => t !== undefined)) {
+      wall = (Math.max(...done) - startMs) / 1000;
+      // The profiles' clock is monotonic: the window is placed by the same offset from t0.
+      if (prof) fs.writeFileSync(path.join(prof, 'window.json'), JSON.stringify({ startUs: Number(t0 / 1000n), endUs: Number(t0 / 1000n) + Math.round(wall * 1e6) }));
     }
     const cpu = daemons.map((d, k) => cpuSeconds(d.proc.pid) - cpu0[k]);
+    // Then, as the charon driver cross-checks with list-sas: both ends must list every tunnel.
+    const last = { i: {}, r: {} };
+    [last.i.ike, last.r.ike] = await Promise.all(daemons.map((d) => d.establishedIke()));
+    [last.i.ipsec, last.r.ipsec] = await Promise.all(daemons.map((d) => d.establishedIpsec()));
+    if (Math.min(last.i.ike, last.r.ike, last.i.ipsec, last.r.ipsec) < n) wall = undefined;
     const udp = [udpCounters(NS_I), udpCounters(NS_R)].map((u, k) => ({
       in: u.in - udp0[k].in, out: u.out - udp0[k].out, rcvbufErrors: u.rcvbufErrors - udp0[k].rcvbufErrors }));
     const natT = (await di.run('show crypto isakmp sa detail')).split('\n').filter((l) => l.includes('NAT-T in use')).length;
