@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { ikeCrypto, type NativeCbcCipher } from '../../native/ike-crypto';
 import { isWeakDesKey, isWeakTripleDesKey } from './des-weak-keys';
 import { requireDes } from './legacy-provider';
 
@@ -6,7 +6,7 @@ import { requireDes } from './legacy-provider';
 export type IkeCipher = 'des' | '3des' | 'aes128' | 'aes192' | 'aes256';
 
 export interface IkeCipherSpec {
-  readonly openssl: string;
+  readonly openssl: NativeCbcCipher;
   /** Key bytes taken from SKEYID_e (or its expansion); DES keys include parity bits. */
   readonly keyLength: number;
   readonly blockSize: number;
@@ -49,15 +49,13 @@ function checkInputs(cipher: IkeCipher, key: Buffer, iv: Buffer, data: Buffer): 
 /** CBC-encrypt an already padded message body (IKE pads itself, so OpenSSL must not). */
 export function ikeEncrypt(cipher: IkeCipher, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
   const spec = checkInputs(cipher, key, iv, plaintext);
-  const c = createCipheriv(spec.openssl, key, iv).setAutoPadding(false);
-  return Buffer.concat([c.update(plaintext), c.final()]);
+  return ikeCrypto().ikeCbc(spec.openssl, true, key, iv, plaintext);
 }
 
 /** CBC-decrypt a message body; the result still carries the sender's padding. */
 export function ikeDecrypt(cipher: IkeCipher, key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
   const spec = checkInputs(cipher, key, iv, ciphertext);
-  const d = createDecipheriv(spec.openssl, key, iv).setAutoPadding(false);
-  return Buffer.concat([d.update(ciphertext), d.final()]);
+  return ikeCrypto().ikeCbc(spec.openssl, false, key, iv, ciphertext);
 }
 
 /**

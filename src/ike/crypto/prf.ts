@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { ikeCrypto } from '../../native/ike-crypto';
 import type { IkeHash } from './hash';
 
 /**
@@ -7,7 +7,5 @@ import type { IkeHash } from './hash';
  * The message is the concatenation of `parts`, which saves the callers a Buffer.concat.
  */
 export function prf(algorithm: IkeHash, key: Buffer, ...parts: Buffer[]): Buffer {
-  const mac = createHmac(algorithm, key);
-  for (const part of parts) mac.update(part);
-  return mac.digest();
+  return ikeCrypto().ikeHmac(algorithm, key, ...parts);
 }
