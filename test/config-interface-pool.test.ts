@@ -14,7 +14,7 @@ t.test('interface: names, sub-mode, ip address, crypto map, running-config', asy
     await c.ok(t, 'exit');
   }
   for (const bad of ['0eth', 'eth 0x', 'e'.repeat(33), 'eth$0', '"a b"']) {
-    await c.rejects(t, `interface ${bad}`, bad === 'eth 0x' ? 'Invalid input' : 'Invalid interface name');
+    await c.rejects(t, `interface ${bad}`, 'Invalid interface name');
   }
   t.same(r.router.config.interfaces.map((i) => i.name), ['Ethernet1/0', 'GigabitEthernet0/0/1', 'eth0', 'wan.10', 'br-lan', 'Serial0:1', 'x'.repeat(32)]);
   const text = await runningConfig(t, r);

@@ -28,6 +28,14 @@ t.test('interface names: IOS abbreviations expand, the mapping to Linux is data'
   t.same(r.router.config.interfaces.map((i) => i.name), ['GigabitEthernet0/1'], 'one interface, stored by its full IOS name');
   await c.ok(t, 'no interface g0/1');
   t.same(r.router.config.interfaces, []);
+  // IOS also takes the type and the unit as two words.
+  await c.ok(t, 'interface GigabitEthernet 0/2', 'exit', 'int gi 0/2', 'exit');
+  t.same(r.router.config.interfaces.map((i) => i.name), ['GigabitEthernet0/2']);
+  await c.rejects(t, 'interface eth0 0/1', '% Invalid interface name "eth0 0/1"');
+  await c.rejects(t, 'interface GigabitEthernet 1', '% Invalid interface name "GigabitEthernet 1"');
+  t.same(r.router.config.interfaces.map((i) => i.name), ['GigabitEthernet0/2'], 'refusals change nothing');
+  await c.ok(t, 'no interface GigabitEthernet 0/2');
+  t.same(r.router.config.interfaces, []);
 });
 
 t.test('shutdown / no shutdown and running-config order', async (t) => {

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import type { Args } from '../grammar';
 import type { ModeFrame } from '../modes';
 import type { Config, Interface } from '../../config/model';
 import { CliError } from '../cli-error';
@@ -24,6 +25,17 @@ function checkInterfaceName(name: string): string {
   return canonicalInterfaceName(name);
 }
 
+/** The name as typed in one word (gi0/1) or, as IOS also takes it, type and unit apart (gi 0/1). */
+function typedInterfaceName(args: Args): string {
+  const name = args.str('name');
+  const unit = args.get('unit');
+  if (unit === undefined) return checkInterfaceName(name);
+  if (!/^[A-Za-z]+$/.test(name) || !/^\d+\/\d+$/.test(unit)) throw new CliError(`Invalid interface name "${name} ${unit}"`);
+  return checkInterfaceName(`${name}${unit}`);
+}
+
+const NAME_HELP = { name: 'Interface name (e.g. eth0, GigabitEthernet0/0) or type (GigabitEthernet)', unit: 'Interface number (e.g. 0/1) after a type' };
+
 const IP_HELP = { ip: 'Interface Internet Protocol config commands', address: 'Set the IP address of an interface' };
 const SHUTDOWN_HELP = { shutdown: 'Shutdown the selected interface' };
 
@@ -47,10 +59,10 @@ function interfaceSetting(syntax: string, help: Command['help'], edit: (iface: I
 export const interfaceCommands: Command[] = [
   {
     modes: ['config'],
-    syntax: 'interface name:WORD',
-    help: { name: 'Interface name (e.g. eth0, GigabitEthernet0/0)' },
+    syntax: 'interface name:WORD [unit:WORD]',
+    help: NAME_HELP,
     run(ctx, args) {
-      const name = checkInterfaceName(args.str('name'));
+      const name = typedInterfaceName(args);
       ctx.enter({ mode: 'config-if', name });
       if (ctx.config.interfaces.some((i) => i.name === name)) return;
       ctx.config.interfaces.push({ name });
@@ -59,10 +71,10 @@ export const interfaceCommands: Command[] = [
   },
   {
     modes: ['config'],
-    syntax: 'no interface name:WORD',
-    help: { name: 'Interface name' },
+    syntax: 'no interface name:WORD [unit:WORD]',
+    help: NAME_HELP,
     run(ctx, args) {
-      const name = checkInterfaceName(args.str('name'));
+      const name = typedInterfaceName(args);
       const i = ctx.config.interfaces.findIndex((x) => x.name === name);
       if (i < 0) throw new CliError(`Interface ${name} is not configured`);
       ctx.config.interfaces.splice(i, 1);
