@@ -58,6 +58,7 @@ export async function startDaemon(o: DaemonOptions, io: DaemonIo): Promise<Daemo
   }
   const backend = await openSadBackend(o.kernel);
   const hw = new EngineRegistry();
+  hw.useSaInterface(backend);
   const discovery = await startCards(o, hw, io, log);
   const keys = await KeyStore.open(path.join(o.configDir, 'keys'), log.child({ subsystem: 'keys' }));
   // The key manager reads the configuration through the router built next, with no await in

@@ -102,8 +102,14 @@ if (!skip) {
       t.ok((await board.monitor.pciDeviceIds()).includes('hotcard'), 'the card is on the PCI bus');
       await waitForShell(board, 'grep -q "driver.*virtio_crypto" /proc/crypto', 'the hot-plugged card\'s algorithms in /proc/crypto');
       t.match(await shell.check('grep -A1 "^driver.*virtio_crypto" /proc/crypto'), /virtio_crypto_aes_cbc/, 'the card offers cbc(aes)');
+      // ikegated announces the card on its console (test/board-card.test.ts checks what it
+      // says): wait for that, and for the prompt after it, before typing there again.
+      await board.console.waitFor(/%CRYPTO-6-ENGINE_INSERTED/, 60_000);
+      await board.console.waitForPrompt();
       await board.monitor.unplug('hotcard');
       await waitForShell(board, '! grep -q virtio_crypto /proc/crypto', 'the unplugged card\'s algorithms gone from /proc/crypto');
+      await board.console.waitFor(/%CRYPTO-6-ENGINE_REMOVED/, 60_000);
+      await board.console.waitForPrompt();
 
       // For the next boot: methods the card cannot do (it has AES-CBC only).
       await type(t, board, [

@@ -4,7 +4,7 @@
  */
 import t, { type Test } from 'tap';
 import type { PolicySpec } from '../src/kernel/sad-backend';
-import { XfrmSocket, type XfrmPolicyInput } from '../src/native/xfrm';
+import { XfrmSocket, type XfrmPolicy, type XfrmPolicyInput } from '../src/native/xfrm';
 import { Lab } from './helpers/netns';
 import { XfrmNamespace, xfrmUnavailable } from './helpers/kernel-xfrm-lab';
 import { LOCAL, outPolicy, PEER, tunnelTemplate } from './helpers/sad-backend-contract';
@@ -33,7 +33,7 @@ t.test('policies', { skip: xfrmUnavailable() ?? false }, async (t) => {
   t.test('what the addon installs, iproute2 reads, and the addon reads back', async (t) => {
     const x = await namespace();
     const socket = socketIn(t, x);
-    await socket.newPolicy(layered);
+    const announced = await socket.newPolicy(layered);
     const listing = await x.ns.ip('xfrm', 'policy', 'list');
     t.match(listing, /src 10\.1\.0\.0\/16 dst 10\.2\.3\.0\/24 proto udp sport 40000 dport 53/, 'selector');
     t.match(listing, /dir out priority 2000/, 'direction and priority');
@@ -53,9 +53,10 @@ t.test('policies', { skip: xfrmUnavailable() ?? false }, async (t) => {
     t.notOk('src' in (got?.templates[0] ?? {}), 'a transport template has no endpoints');
     t.ok(Math.abs((got?.current.addTime ?? 0) - Date.now() / 1000) < 5, 'added now (seconds)');
     const index = got?.index as number;
+    t.equal(announced, index, 'NEWPOLICY resolves with the index (the kernel\'s announcement)');
     t.same(await socket.getPolicy({ selector: layered.selector, dir: 'out' }), got, 'GETPOLICY by selector');
     t.same(await socket.getPolicy({ index, dir: 'out' }), got, 'GETPOLICY by index');
-    await socket.updPolicy({ ...layered, priority: 5 });
+    t.equal(await socket.updPolicy({ ...layered, priority: 5 }), index, 'UPDPOLICY resolves with the index it kept');
     const updated = await socket.getPolicy({ index, dir: 'out' });
     t.equal(updated.priority, 5, 'UPDPOLICY changed the priority');
     t.equal(updated.index, index, 'and kept the index');
@@ -125,9 +126,10 @@ t.test('policies', { skip: xfrmUnavailable() ?? false }, async (t) => {
       { op: 'newpolicy', policy: { ...layered, selector: { ...layered.selector, src: { address: '10.1.0.300', prefixLength: 16 } } } },
       { op: 'dumppolicy' },
     ]);
-    t.equal(results[0], undefined, 'the good one before');
     t.match(results[1], { name: 'TypeError', message: "xfrm: ops[1].policy.selector.src.address must be an IPv4 or IPv6 address, got '10.1.0.300'" });
-    t.equal((results[2] as unknown[]).length, 1, 'the dump after');
+    const dumped = results[2] as XfrmPolicy[];
+    t.equal(dumped.length, 1, 'the dump after');
+    t.equal(results[0], dumped[0]?.index, 'the good one before, with its index');
     socket.close();
     await t.rejects(socket.dumpPolicy(), /closed/);
   });

@@ -18,11 +18,15 @@
 
 namespace ikegate {
 
-// The events of one wake-up, in the order they were read.
+// The events of one wake-up, in the order they were read. The array is made at the first
+// event: a PF_KEY socket wakes for every other socket's ADD and DELETE, which are no events.
 struct EventList {
   Napi::Array array;
   uint32_t count = 0;
-  void Add(Napi::Value event) { array.Set(count++, event); }
+  void Add(Napi::Value event) {
+    if (count == 0) array = Napi::Array::New(event.Env());
+    array.Set(count++, event);
+  }
 };
 
 // The JavaScript side of a kernel event socket (XFRM multicast, PF_KEY registered socket):
@@ -92,6 +96,9 @@ class EventMonitor : public Napi::ObjectWrap<T> {
       throw xfrm::MakeSystemError(env, error.error, "open " + what, error.syscall, "");
     }
     poll_->handle.data = this;
+    rest_ = new uv_timer_t;
+    uv_timer_init(loop, rest_);  // cannot fail
+    rest_->data = this;
     callback_ = Napi::Persistent(callback);
     context_ = std::make_unique<Napi::AsyncContext>(env, ("ikegate:" + what).c_str());
     // While it listens, the monitor must outlive its last JavaScript reference: the kernel
@@ -114,13 +121,21 @@ class EventMonitor : public Napi::ObjectWrap<T> {
   // Datagrams read per wake-up before yielding to the loop; uv_poll is level-triggered, so
   // whatever is left wakes it again at once.
   static constexpr int kReadsPerWakeup = 64;
+  // How long polling rests after a wake-up that read the socket empty and found no event in
+  // it. A PF_KEY socket hears every other socket's ADD and DELETE: during a bulk install
+  // (ikegate's own) that is a wake-up, and two context switches, per SA or policy, taken
+  // from the installer on a one-CPU router. Resting, the monitor reads the flood many
+  // datagrams to a wake-up instead; an event waits at most this long more.
+  static constexpr uint64_t kRestMs = 10;
 
   // Reads what the socket holds and delivers it as one array of events.
   void Drain() {
     T* self = static_cast<T*>(this);
     Napi::Env env = this->Env();
     Napi::HandleScope scope(env);
-    EventList events{Napi::Array::New(env)};
+    EventList events;
+    int datagrams = 0;
+    bool empty = false;
     for (int read = 0; read < kReadsPerWakeup && fd() >= 0; read++) {
       // Netlink names the sender; PF_KEY names none and leaves this zero.
       sockaddr_nl from{};
@@ -134,12 +149,27 @@ class EventMonitor : public Napi::ObjectWrap<T> {
           events.Add(self->OverrunToJs(env));
           continue;
         }
-        break;  // EAGAIN: drained
+        empty = errno == EAGAIN || errno == EWOULDBLOCK;
+        break;
       }
+      datagrams++;
       if (from.nl_pid != 0) continue;  // netlink multicast from another process, not the kernel
       self->DatagramToJs(env, buffer_.data(), static_cast<size_t>(received), events);
     }
     if (events.count > 0) Deliver(events.array);
+    // Only once caught up: a backlog is read on at once.
+    else if (empty && datagrams > 0) Rest();
+  }
+
+  void Rest() {
+    uv_poll_stop(&poll_->handle);
+    uv_timer_start(rest_, OnRested, kRestMs, 0);
+  }
+
+  static void OnRested(uv_timer_t* timer) {
+    auto* self = static_cast<EventMonitor*>(timer->data);
+    int status = uv_poll_start(&self->poll_->handle, UV_READABLE, OnReadable);
+    if (status != 0) OnReadable(&self->poll_->handle, status, 0);
   }
 
   void Deliver(Napi::Value events) {
@@ -184,6 +214,9 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     uv_poll_stop(&poll_->handle);
     uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);
     poll_ = nullptr;
+    // Closing stops the timer: OnRested never runs after this.
+    uv_close(reinterpret_cast<uv_handle_t*>(rest_), [](uv_handle_t* timer) { delete reinterpret_cast<uv_timer_t*>(timer); });
+    rest_ = nullptr;
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -199,16 +232,22 @@ class EventMonitor : public Napi::ObjectWrap<T> {
   }
 
   Napi::Value HandleRef(const Napi::CallbackInfo& info) {
-    if (poll_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
+    if (poll_ == nullptr) return info.Env().Undefined();
+    // Resting, the timer stands in for the poll in keeping the loop alive.
+    uv_ref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
+    uv_ref(reinterpret_cast<uv_handle_t*>(rest_));
     return info.Env().Undefined();
   }
 
   Napi::Value HandleUnref(const Napi::CallbackInfo& info) {
-    if (poll_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
+    if (poll_ == nullptr) return info.Env().Undefined();
+    uv_unref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
+    uv_unref(reinterpret_cast<uv_handle_t*>(rest_));
     return info.Env().Undefined();
   }
 
   Poll* poll_ = nullptr;
+  uv_timer_t* rest_ = nullptr;  // exists exactly while poll_ does
   bool open_ = false;  // until close(): holds a reference to itself and the callback
   std::string what_;
   std::vector<uint8_t> buffer_;  // one datagram

@@ -17,27 +17,18 @@ namespace ikegate::pfkey {
 namespace {
 
 constexpr int kBufferBytes = 4 << 20;
-// Receive-buffer room one reply may take, counted as the kernel counts it (skb truesize): an
-// SA with its keys or a policy with its templates fits a 2 KiB skb.
-constexpr size_t kReplyCost = 2048;
 // sendmmsg takes at most UIO_MAXIOV (1024) messages per call.
 constexpr size_t kMaxChunk = 512;
-constexpr size_t kReceiveBuffer = 64 << 10;
+// Messages one recvmmsg reads, and the room for each: an SA or a policy takes well under
+// 4 KiB; a longer message is cut (MSG_TRUNC) and fails its request with EMSGSIZE.
+constexpr size_t kReceiveSlots = 64;
+constexpr size_t kSlotBytes = 16 << 10;
 constexpr int kReceiveTimeoutSeconds = 30;
 
 // Sequence numbers, unique across the process's PF_KEY sockets: broadcast replies reach them
 // all. They start high because SADB_GETSPI with a sequence number equal to a pending
 // ACQUIRE's (the kernel counts those from 1) would take over that ACQUIRE's larval SA.
 std::atomic<uint32_t> nextSeq{0x80000000u};
-
-void Fail(std::vector<Reply>& replies, size_t first, size_t last, const std::vector<bool>& done, int error,
-          const char* syscall) {
-  for (size_t i = first; i < last; i++) {
-    if (done[i - first]) continue;
-    replies[i].error = error;
-    replies[i].syscall = syscall;
-  }
-}
 
 }  // namespace
 
@@ -47,13 +38,21 @@ xfrm::SysError Channel::Open(const std::string& netnsPath, std::shared_ptr<Chann
   std::shared_ptr<Channel> channel(new Channel(fd));
   xfrm::SetBuffer(fd, SO_SNDBUF, SO_SNDBUFFORCE, kBufferBytes);
   size_t receive = xfrm::SetBuffer(fd, SO_RCVBUF, SO_RCVBUFFORCE, kBufferBytes);
+  channel->limits_.requests = kMaxChunk;
   // Keep a quarter spare: other processes' broadcasts share the buffer.
-  channel->chunkLimit_ = std::clamp<size_t>(receive / 4 * 3 / kReplyCost, 1, kMaxChunk);
+  channel->limits_.replyCost = std::max(receive / 4 * 3, kReplyCost);
   timeval timeout{kReceiveTimeoutSeconds, 0};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0) return {errno, "setsockopt"};
   // PF_KEY has no addresses; replies echo the pid the request carries.
   channel->pid_ = static_cast<uint32_t>(getpid());
-  channel->buffer_.resize(kReceiveBuffer);
+  channel->buffer_.resize(kReceiveSlots * kSlotBytes);
+  channel->slotIov_.resize(kReceiveSlots);
+  channel->slots_.resize(kReceiveSlots);
+  for (size_t i = 0; i < kReceiveSlots; i++) {
+    channel->slotIov_[i] = {channel->buffer_.data() + i * kSlotBytes, kSlotBytes};
+    channel->slots_[i].msg_hdr.msg_iov = &channel->slotIov_[i];
+    channel->slots_[i].msg_hdr.msg_iovlen = 1;
+  }
   *out = std::move(channel);
   return {};
 }
@@ -63,31 +62,23 @@ Channel::~Channel() { close(fd_); }
 std::vector<Reply> Channel::Transact(uint64_t ticket, std::vector<Request>& requests) {
   OrderedLine::Turn turn(line_, ticket);
   std::vector<Reply> replies(requests.size());
-  size_t first = 0;
-  while (first < requests.size()) {
-    size_t last = first + 1;
-    if (!requests[first].dump) {
-      while (last < requests.size() && last - first < chunkLimit_ && !requests[last].dump) last++;
-    }
-    RunChunk(requests, first, last, replies);
-    first = last;
-  }
+  ForEachChunk(requests, limits_, [&](size_t first, size_t last) { RunChunk(requests, first, last, replies); });
   return replies;
 }
 
 void Channel::RunChunk(std::vector<Request>& requests, size_t first, size_t last, std::vector<Reply>& replies) {
   size_t count = last - first;
-  uint32_t baseSeq = nextSeq.fetch_add(static_cast<uint32_t>(count));
+  Chunk chunk{requests, replies, first, last, nextSeq.fetch_add(static_cast<uint32_t>(count)),
+              std::vector<bool>(count, false), count};
   std::vector<iovec> iov(count);
   std::vector<mmsghdr> messages(count);
   for (size_t i = 0; i < count; i++) {
     std::vector<uint8_t>& message = requests[first + i].message;
-    SetOrigin(message, baseSeq + static_cast<uint32_t>(i), pid_);
+    SetOrigin(message, chunk.baseSeq + static_cast<uint32_t>(i), pid_);
     iov[i] = {message.data(), message.size()};
     messages[i].msg_hdr.msg_iov = &iov[i];
     messages[i].msg_hdr.msg_iovlen = 1;
   }
-  std::vector<bool> done(count, false);
   size_t sent = 0;
   while (sent < count) {
     int n = sendmmsg(fd_, messages.data() + sent, static_cast<unsigned int>(count - sent), 0);
@@ -96,54 +87,62 @@ void Channel::RunChunk(std::vector<Request>& requests, size_t first, size_t last
       // The kernel refuses a message it cannot even parse here instead of answering it.
       replies[first + sent].error = n < 0 ? errno : EIO;
       replies[first + sent].syscall = "sendmmsg";
-      done[sent] = true;
+      chunk.done[sent] = true;
+      chunk.pending--;
       sent++;
       continue;
     }
     sent += static_cast<size_t>(n);
   }
-  Receive(requests, first, last, baseSeq, replies, done);
+  Receive(chunk);
 }
 
-void Channel::Receive(std::vector<Request>& requests, size_t first, size_t last, uint32_t baseSeq,
-                      std::vector<Reply>& replies, std::vector<bool>& done) {
-  size_t count = last - first;
-  size_t pending = static_cast<size_t>(std::count(done.begin(), done.end(), false));
-  while (pending > 0) {
-    ssize_t received = recv(fd_, buffer_.data(), buffer_.size(), 0);
-    if (received < 0) {
+void Channel::Receive(Chunk& chunk) {
+  while (chunk.pending > 0) {
+    // Blocks (up to SO_RCVTIMEO) for the first message only, then takes what is queued.
+    int n = recvmmsg(fd_, slots_.data(), static_cast<unsigned int>(slots_.size()), MSG_WAITFORONE, nullptr);
+    if (n < 0) {
       if (errno == EINTR) continue;
-      // SO_RCVTIMEO expiry reads as EAGAIN; say what it means.
-      int error = (errno == EAGAIN || errno == EWOULDBLOCK) ? ETIMEDOUT : errno;
-      return Fail(replies, first, last, done, error, "recv");
+      return FailUnanswered(chunk.replies, chunk.first, chunk.last, &chunk.done, ReceiveError(errno), "recvmmsg");
     }
-    if (static_cast<size_t>(received) < sizeof(sadb_msg)) continue;
-    sadb_msg h;
-    std::memcpy(&h, buffer_.data(), sizeof h);
-    if (h.sadb_msg_pid != pid_) continue;
-    // Unsigned distance: stale and foreign sequence numbers fall outside the chunk.
-    uint32_t offset = h.sadb_msg_seq - baseSeq;
-    bool ours = offset < count && !done[offset];
-    const auto* sentHeader = reinterpret_cast<const sadb_msg*>(requests[first].message.data());
-    if (!ours && count == 1 && requests[first].dump && !done[0] && h.sadb_msg_type == sentHeader->sadb_msg_type) {
-      // Dump entries are numbered by the kernel, the last one 0; an error comes with our
-      // own sequence number (ENOENT for an empty table).
-      Reply& reply = replies[first];
-      reply.messages.emplace_back(buffer_.data(), buffer_.data() + received);
-      if (h.sadb_msg_seq == 0) {
-        reply.error = h.sadb_msg_errno;
-        done[0] = true;
-        pending--;
-      }
-      continue;
+    for (int i = 0; i < n; i++) {
+      const msghdr& header = slots_[i].msg_hdr;
+      Take(chunk, static_cast<const uint8_t*>(header.msg_iov->iov_base), slots_[i].msg_len, (header.msg_flags & MSG_TRUNC) != 0);
     }
-    if (!ours) continue;
-    Reply& reply = replies[first + offset];
-    if (h.sadb_msg_errno != 0) reply.error = h.sadb_msg_errno;
-    else reply.messages.emplace_back(buffer_.data(), buffer_.data() + received);
-    done[offset] = true;
-    pending--;
   }
+}
+
+void Channel::Take(Chunk& chunk, const uint8_t* data, size_t length, bool truncated) {
+  if (length < sizeof(sadb_msg)) return;
+  sadb_msg h;
+  std::memcpy(&h, data, sizeof h);
+  if (h.sadb_msg_pid != pid_) return;
+  size_t count = chunk.last - chunk.first;
+  const Request& firstRequest = chunk.requests[chunk.first];
+  // Unsigned distance: stale and foreign sequence numbers fall outside the chunk.
+  uint32_t offset = h.sadb_msg_seq - chunk.baseSeq;
+  bool ours = offset < count && !chunk.done[offset];
+  const auto* sentHeader = reinterpret_cast<const sadb_msg*>(firstRequest.message.data());
+  if (!ours && count == 1 && firstRequest.dump && !chunk.done[0] && h.sadb_msg_type == sentHeader->sadb_msg_type) {
+    // Dump entries are numbered by the kernel, the last one 0; an error comes with our own
+    // sequence number (ENOENT for an empty table).
+    Reply& reply = chunk.replies[chunk.first];
+    if (truncated) reply.error = EMSGSIZE;
+    else reply.messages.emplace_back(data, data + length);
+    if (h.sadb_msg_seq == 0) {
+      if (reply.error == 0) reply.error = h.sadb_msg_errno;
+      chunk.done[0] = true;
+      chunk.pending--;
+    }
+    return;
+  }
+  if (!ours) return;
+  Reply& reply = chunk.replies[chunk.first + offset];
+  if (h.sadb_msg_errno != 0) reply.error = h.sadb_msg_errno;
+  else if (truncated) reply.error = EMSGSIZE;
+  else if (chunk.requests[chunk.first + offset].keep) reply.messages.emplace_back(data, data + length);
+  chunk.done[offset] = true;
+  chunk.pending--;
 }
 
 }  // namespace ikegate::pfkey

@@ -7,14 +7,23 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+
 #include "ordered_line.h"
+#include "request_chunks.h"
 #include "xfrm_netns.h"
 
 namespace ikegate::pfkey {
 
+// Receive-buffer room one reply may take, counted as the kernel counts it (skb truesize): an
+// SA with its keys or a policy with its templates fits a 2 KiB skb.
+constexpr size_t kReplyCost = 2048;
+
 struct Request {
   std::vector<uint8_t> message;  // one complete PF_KEY message; seq and pid are set on send
   bool dump = false;             // SADB_DUMP, SADB_X_SPDDUMP: many replies, sent on its own
+  bool keep = true;              // whether the reply's messages are wanted, or only its errno
+  size_t replyCost = kReplyCost;
 };
 
 struct Reply {
@@ -29,7 +38,8 @@ struct Reply {
 // PF_KEY takes one message per sendmsg, so a batch goes out in sendmmsg calls of many
 // messages; each message is answered once (the reply, or the same message with
 // sadb_msg_errno set), and replies are told apart by pid and sequence number, because the
-// socket also hears the ADD/DELETE broadcasts of every other PF_KEY user.
+// socket also hears the ADD/DELETE broadcasts of every other PF_KEY user. Replies are read
+// many to a recvmmsg call.
 class Channel {
  public:
   static xfrm::SysError Open(const std::string& netnsPath, std::shared_ptr<Channel>* out);
@@ -42,14 +52,27 @@ class Channel {
 
  private:
   explicit Channel(int fd) : fd_(fd) {}
+  // The requests [first, last) of one chunk while their replies come in.
+  struct Chunk {
+    std::vector<Request>& requests;
+    std::vector<Reply>& replies;
+    size_t first;
+    size_t last;
+    uint32_t baseSeq;
+    std::vector<bool> done;  // by offset from first
+    size_t pending;
+  };
   void RunChunk(std::vector<Request>& requests, size_t first, size_t last, std::vector<Reply>& replies);
-  void Receive(std::vector<Request>& requests, size_t first, size_t last, uint32_t baseSeq,
-               std::vector<Reply>& replies, std::vector<bool>& done);
+  void Receive(Chunk& chunk);
+  // Takes one received message: a reply to the chunk, or something else to pass over.
+  void Take(Chunk& chunk, const uint8_t* data, size_t length, bool truncated);
 
   int fd_;
   uint32_t pid_ = 0;
-  size_t chunkLimit_ = 0;  // requests whose replies the receive buffer holds at once
-  std::vector<uint8_t> buffer_;
+  ChunkLimits limits_;
+  std::vector<uint8_t> buffer_;  // the receive slots' bytes
+  std::vector<iovec> slotIov_;
+  std::vector<mmsghdr> slots_;
   OrderedLine line_;
 };
 

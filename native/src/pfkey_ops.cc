@@ -20,8 +20,8 @@ const OpKind kKinds[kCount] = {
     {"get", "SADB_GET", SADB_GET, Shape::kSa},
     {"dump", "SADB_DUMP", SADB_DUMP, Shape::kSaList},
     {"flush", "SADB_FLUSH", SADB_FLUSH, Shape::kNone},
-    {"spdadd", "SADB_X_SPDADD", SADB_X_SPDADD, Shape::kPolicy},
-    {"spdupdate", "SADB_X_SPDUPDATE", SADB_X_SPDUPDATE, Shape::kPolicy},
+    {"spdadd", "SADB_X_SPDADD", SADB_X_SPDADD, Shape::kPolicyIndex},
+    {"spdupdate", "SADB_X_SPDUPDATE", SADB_X_SPDUPDATE, Shape::kPolicyIndex},
     {"spddelete", "SADB_X_SPDDELETE", SADB_X_SPDDELETE, Shape::kNone},
     {"spdget", "SADB_X_SPDGET", SADB_X_SPDGET, Shape::kPolicy},
     {"spddump", "SADB_X_SPDDUMP", SADB_X_SPDDUMP, Shape::kPolicyList},
@@ -87,32 +87,42 @@ Napi::Value Objects(Napi::Env env, Shape shape, const Reply& reply) {
   return list;
 }
 
+// The index of the policy SPDADD or SPDUPDATE answers with (not the whole policy: a bulk
+// install has no use for it), or null when the reply does not parse.
+Napi::Value PolicyIndex(Napi::Env env, const Reply& reply) {
+  Parsed m;
+  Policy policy;
+  if (reply.messages.size() != 1 || !Parse(reply.messages[0].data(), reply.messages[0].size(), &m) ||
+      !DecodePolicy(m, &policy)) {
+    return env.Null();
+  }
+  return Napi::Number::New(env, policy.id);
+}
+
 }  // namespace
 
 Op OpFromJs(const Napi::Value& value, size_t position) {
-  Fields f(value, "ops[" + std::to_string(position) + "]", "pfkey");
-  std::string name = f.String("op");
-  for (int i = 0; i < kCount; i++) {
-    if (name != kKinds[i].name) continue;
-    Op op{&kKinds[i], {}};
-    op.request.message = Encode(static_cast<Index>(i), f);
-    op.request.dump = kKinds[i].shape == Shape::kSaList || kKinds[i].shape == Shape::kPolicyList;
-    return op;
-  }
-  f.Fail("op", "is not a PF_KEY operation: '" + name + "'");
+  return OpFromTable<Op>(value, position, "pfkey", "a PF_KEY", kKinds, [](size_t i, const Fields& f) {
+    Request request;
+    request.message = Encode(static_cast<Index>(i), f);
+    request.dump = IsList(kKinds[i].shape);
+    // ADD and DELETE answer with the whole SA, keys included: nothing to keep but the errno.
+    request.keep = kKinds[i].shape != Shape::kNone;
+    return request;
+  });
 }
 
 Napi::Value ReplyToJs(Napi::Env env, const OpKind& kind, const Reply& reply) {
-  bool list = kind.shape == Shape::kSaList || kind.shape == Shape::kPolicyList;
+  bool list = IsList(kind.shape);
   // An empty table answers a dump with ENOENT.
   if (list && reply.error == ENOENT && reply.syscall.empty()) return Napi::Array::New(env);
   if (reply.error != 0) return xfrm::MakeSystemError(env, reply.error, kind.operation, reply.syscall, "").Value();
   if (kind.shape == Shape::kNone) return env.Undefined();
-  Napi::Value objects = Objects(env, kind.shape, reply);
-  if (objects.IsNull() || (!list && objects.As<Napi::Array>().Length() != 1)) {
+  Napi::Value objects = kind.shape == Shape::kPolicyIndex ? PolicyIndex(env, reply) : Objects(env, kind.shape, reply);
+  if (objects.IsNull() || (objects.IsArray() && !list && objects.As<Napi::Array>().Length() != 1)) {
     return xfrm::MakeSystemError(env, EBADMSG, kind.operation, "", "the kernel's reply could not be parsed").Value();
   }
-  return list ? objects : objects.As<Napi::Array>().Get(0u);
+  return list || !objects.IsArray() ? objects : objects.As<Napi::Array>().Get(0u);
 }
 
 Napi::Value DecodeToJs(Napi::Env env, const uint8_t* data, size_t size) {

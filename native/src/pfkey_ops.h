@@ -3,12 +3,10 @@
 
 #include <napi.h>
 
+#include "op_table.h"
 #include "pfkey_channel.h"
 
 namespace ikegate::pfkey {
-
-// What a request's successful reply carries.
-enum class Shape { kNone, kSa, kSaList, kPolicy, kPolicyList };
 
 struct OpKind {
   const char* name;       // as JavaScript names it: 'getspi'
@@ -26,8 +24,8 @@ struct Op {
 // naming the field for malformed input.
 Op OpFromJs(const Napi::Value& value, size_t position);
 
-// The reply as JavaScript (undefined, an object or an array, per the op's shape), or an
-// Error: the kernel's errno, EBADMSG for a reply of the wrong shape.
+// The reply as JavaScript (undefined, an object or an array, per the op's shape; an installed
+// policy's index), or an Error: the kernel's errno, EBADMSG for a reply of the wrong shape.
 Napi::Value ReplyToJs(Napi::Env env, const OpKind& kind, const Reply& reply);
 
 // Any PF_KEY message as ikegate reads it: its header, and the SA, policy or event it carries

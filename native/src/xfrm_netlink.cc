@@ -27,15 +27,6 @@ nlmsghdr* Header(Request& request) {
   return reinterpret_cast<nlmsghdr*>(request.message.data());
 }
 
-void Fail(std::vector<Reply>& replies, size_t first, size_t last, const std::vector<bool>* done,
-          int error, const char* syscall) {
-  for (size_t i = first; i < last; i++) {
-    if (done != nullptr && (*done)[i - first]) continue;
-    replies[i].error = error;
-    replies[i].syscall = syscall;
-  }
-}
-
 }  // namespace
 
 size_t SetBuffer(int fd, int option, int forceOption, int bytes) {
@@ -90,9 +81,11 @@ SysError NetlinkSocket::Configure() {
   setsockopt(fd_, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on);
   // Error acks then echo the request's header only: a failing batch stays small.
   setsockopt(fd_, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
-  sendLimit_ = SetBuffer(fd_, SO_SNDBUF, SO_SNDBUFFORCE, kBufferBytes) - 64;
-  // Keep a quarter spare: the cost estimates are estimates.
-  receiveLimit_ = SetBuffer(fd_, SO_RCVBUF, SO_RCVBUFFORCE, kBufferBytes) / 4 * 3;
+  limits_.requests = kMaxChunk;
+  limits_.sendBytes = SetBuffer(fd_, SO_SNDBUF, SO_SNDBUFFORCE, kBufferBytes) - 64;
+  // Keep a quarter spare: the cost estimates are estimates, and a group joined for an
+  // announcement also brings other processes' announcements.
+  limits_.replyCost = SetBuffer(fd_, SO_RCVBUF, SO_RCVBUFFORCE, kBufferBytes) / 4 * 3;
   timeval timeout{kReceiveTimeoutSeconds, 0};
   if (setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0) return {errno, "setsockopt"};
   sockaddr_nl local{};
@@ -108,30 +101,29 @@ SysError NetlinkSocket::Configure() {
 std::vector<Reply> NetlinkSocket::Transact(uint64_t ticket, std::vector<Request>& requests) {
   OrderedLine::Turn turn(line_, ticket);
   std::vector<Reply> replies(requests.size());
-  size_t first = 0;
-  while (first < requests.size()) {
-    size_t last = first + 1;
-    if (!requests[first].dump) {
-      size_t bytes = requests[first].message.size();
-      size_t cost = requests[first].replyCost;
-      while (last < requests.size() && last - first < kMaxChunk && !requests[last].dump) {
-        bytes += requests[last].message.size();
-        cost += requests[last].replyCost;
-        if (bytes > sendLimit_ || cost > receiveLimit_) break;
-        last++;
-      }
-    }
-    RunChunk(requests, first, last, replies);
-    first = last;
-  }
+  ForEachChunk(requests, limits_, [&](size_t first, size_t last) { RunChunk(requests, first, last, replies); });
+  ListenTo(0);
   return replies;
+}
+
+void NetlinkSocket::ListenTo(uint32_t groups) {
+  for (uint32_t group = 1; group <= 32; group++) {
+    uint32_t bit = 1u << (group - 1);
+    if ((groups & bit) == (groups_ & bit)) continue;
+    int option = (groups & bit) != 0 ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+    // Refused (no CAP_NET_ADMIN for groups): the announcements do not come, and their
+    // requests are answered without them.
+    if (setsockopt(fd_, SOL_NETLINK, option, &group, sizeof group) == 0) groups_ ^= bit;
+  }
 }
 
 void NetlinkSocket::RunChunk(std::vector<Request>& requests, size_t first, size_t last,
                              std::vector<Reply>& replies) {
   uint32_t baseSeq = nextSeq_;
   std::vector<iovec> iov(last - first);
+  uint32_t groups = 0;
   for (size_t i = first; i < last; i++) {
+    if (requests[i].group != 0) groups |= 1u << (requests[i].group - 1);
     nlmsghdr* header = Header(requests[i]);
     header->nlmsg_seq = nextSeq_++;
     header->nlmsg_pid = portId_;
@@ -144,11 +136,12 @@ void NetlinkSocket::RunChunk(std::vector<Request>& requests, size_t first, size_
   message.msg_namelen = sizeof kernel;
   message.msg_iov = iov.data();
   message.msg_iovlen = iov.size();
+  if (groups != 0) ListenTo(groups_ | groups);
   ssize_t sent;
   do {
     sent = sendmsg(fd_, &message, 0);
   } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return Fail(replies, first, last, nullptr, errno, "sendmsg");
+  if (sent < 0) return FailUnanswered(replies, first, last, nullptr, errno, "sendmsg");
   Receive(first, last, baseSeq, replies);
 }
 
@@ -167,11 +160,9 @@ void NetlinkSocket::Receive(size_t first, size_t last, uint32_t baseSeq, std::ve
     ssize_t received = recvmsg(fd_, &message, 0);
     if (received < 0) {
       if (errno == EINTR) continue;
-      // SO_RCVTIMEO expiry reads as EAGAIN; say what it means.
-      int error = (errno == EAGAIN || errno == EWOULDBLOCK) ? ETIMEDOUT : errno;
-      return Fail(replies, first, last, &done, error, "recvmsg");
+      return FailUnanswered(replies, first, last, &done, ReceiveError(errno), "recvmsg");
     }
-    if ((message.msg_flags & MSG_TRUNC) != 0) return Fail(replies, first, last, &done, EMSGSIZE, "recvmsg");
+    if ((message.msg_flags & MSG_TRUNC) != 0) return FailUnanswered(replies, first, last, &done, EMSGSIZE, "recvmsg");
     if (from.nl_pid != 0) continue;  // only the kernel answers requests
     size_t remaining = static_cast<size_t>(received);
     for (const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buffer_.data()); NLMSG_OK(h, remaining);
@@ -192,7 +183,8 @@ void NetlinkSocket::Receive(size_t first, size_t last, uint32_t baseSeq, std::ve
       } else if (h->nlmsg_type >= NLMSG_MIN_TYPE) {
         const auto* bytes = reinterpret_cast<const uint8_t*>(h);
         reply.messages.emplace_back(bytes, bytes + h->nlmsg_len);
-        // A non-dump request carries NLM_F_ACK, so its ack follows the data.
+        // A non-dump request carries NLM_F_ACK, so its ack follows the data (and the
+        // announcement, which the kernel multicasts before it returns).
       }
       if (finished) {
         done[offset] = true;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ordered_line.h"
+#include "request_chunks.h"
 #include "xfrm_netns.h"
 
 namespace ikegate::xfrm {
@@ -18,11 +19,17 @@ namespace ikegate::xfrm {
 // payload): an ack is a small skb; a state or policy reply is built in a page-sized skb.
 constexpr size_t kAckCost = 1024;
 constexpr size_t kObjectReplyCost = 8192 + kAckCost;
+// A multicast announcement of one object (a policy and its templates) is a small skb.
+constexpr size_t kAnnouncedReplyCost = 2048 + kAckCost;
 
 struct Request {
   std::vector<uint8_t> message;  // one complete netlink message; its sequence number is set on send
   bool dump = false;             // a multi-part reply ending in NLMSG_DONE, sent on its own
   size_t replyCost = kAckCost;
+  // A multicast group (1-32) on which the kernel announces what the request did, with the
+  // request's port id and sequence number: the socket listens to it while the request is
+  // answered, and the announcement joins the reply's messages. 0: none.
+  uint32_t group = 0;
 };
 
 struct Reply {
@@ -59,12 +66,16 @@ class NetlinkSocket {
   // Sends requests [first, last) in one sendmsg and collects their replies.
   void RunChunk(std::vector<Request>& requests, size_t first, size_t last, std::vector<Reply>& replies);
   void Receive(size_t first, size_t last, uint32_t baseSeq, std::vector<Reply>& replies);
+  // Joins the groups of `groups` (bit n-1 for group n) and leaves the others. A group joined
+  // only while its requests are answered keeps other processes' announcements from piling
+  // up in the socket between batches.
+  void ListenTo(uint32_t groups);
 
   int fd_;
   uint32_t portId_ = 0;
   uint32_t nextSeq_ = 1;
-  size_t sendLimit_ = 0;     // bytes one sendmsg may carry
-  size_t receiveLimit_ = 0;  // reply cost one chunk may leave queued
+  uint32_t groups_ = 0;  // joined, as for ListenTo
+  ChunkLimits limits_;
   std::vector<uint8_t> buffer_;
   OrderedLine line_;
 };

@@ -23,8 +23,8 @@ const OpKind kKinds[kCount] = {
     {"getsa", "XFRM_MSG_GETSA", Shape::kSa},
     {"dumpsa", "XFRM_MSG_GETSA", Shape::kSaList},
     {"flushsa", "XFRM_MSG_FLUSHSA", Shape::kNone},
-    {"newpolicy", "XFRM_MSG_NEWPOLICY", Shape::kNone},
-    {"updpolicy", "XFRM_MSG_UPDPOLICY", Shape::kNone},
+    {"newpolicy", "XFRM_MSG_NEWPOLICY", Shape::kPolicyIndex},
+    {"updpolicy", "XFRM_MSG_UPDPOLICY", Shape::kPolicyIndex},
     {"delpolicy", "XFRM_MSG_DELPOLICY", Shape::kNone},
     {"getpolicy", "XFRM_MSG_GETPOLICY", Shape::kPolicy},
     {"dumppolicy", "XFRM_MSG_GETPOLICY", Shape::kPolicyList},
@@ -52,20 +52,24 @@ std::vector<uint8_t> Encode(Index index, const Fields& f) {
   return {};
 }
 
+// Reply costs by shape: an ack; an announcement and its ack; a page-sized reply and its ack.
+size_t ReplyCost(Shape shape) {
+  if (shape == Shape::kNone) return kAckCost;
+  return shape == Shape::kPolicyIndex ? kAnnouncedReplyCost : kObjectReplyCost;
+}
+
 }  // namespace
 
 Op OpFromJs(const Napi::Value& value, size_t position) {
-  Fields f(value, "ops[" + std::to_string(position) + "]");
-  std::string name = f.String("op");
-  for (int i = 0; i < kCount; i++) {
-    if (name != kKinds[i].name) continue;
-    Op op{&kKinds[i], {}};
-    op.request.message = Encode(static_cast<Index>(i), f);
-    op.request.dump = kKinds[i].shape == Shape::kSaList || kKinds[i].shape == Shape::kPolicyList;
-    op.request.replyCost = kKinds[i].shape == Shape::kNone ? kAckCost : kObjectReplyCost;
-    return op;
-  }
-  f.Fail("op", "is not an XFRM operation: '" + name + "'");
+  return OpFromTable<Op>(value, position, "xfrm", "an XFRM", kKinds, [](size_t i, const Fields& f) {
+    Request request;
+    request.message = Encode(static_cast<Index>(i), f);
+    request.dump = IsList(kKinds[i].shape);
+    request.replyCost = ReplyCost(kKinds[i].shape);
+    // XFRM acks an install without the policy's index; the kernel's announcement has it.
+    if (kKinds[i].shape == Shape::kPolicyIndex) request.group = XFRMNLGRP_POLICY;
+    return request;
+  });
 }
 
 Decoded DecodeReply(const OpKind& kind, const Reply& reply) {
@@ -80,6 +84,11 @@ Decoded DecodeReply(const OpKind& kind, const Reply& reply) {
       PolicyRecord policy;
       if (DecodePolicy(message, &policy)) decoded.policies.push_back(std::move(policy));
       else decoded.error = EBADMSG;
+    } else if (kind.shape == Shape::kPolicyIndex) {
+      // Only the announcement shares the request's sequence number; one that does not parse
+      // counts as lost.
+      PolicyRecord policy;
+      if (DecodePolicy(message, &policy)) decoded.policies.assign(1, std::move(policy));
     }
   }
   if ((kind.shape == Shape::kSa && decoded.sas.size() != 1) ||
@@ -94,6 +103,8 @@ Napi::Value DecodedToJs(Napi::Env env, const OpKind& kind, const Decoded& decode
     case Shape::kNone: return env.Undefined();
     case Shape::kSa: return SaToJs(env, decoded.sas.front());
     case Shape::kPolicy: return PolicyToJs(env, decoded.policies.front());
+    case Shape::kPolicyIndex:
+      return decoded.policies.empty() ? env.Undefined() : Napi::Number::New(env, decoded.policies.front().info.index);
     case Shape::kSaList: {
       Napi::Array list = Napi::Array::New(env, decoded.sas.size());
       for (uint32_t i = 0; i < decoded.sas.size(); i++) list.Set(i, SaToJs(env, decoded.sas[i]));

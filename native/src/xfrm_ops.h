@@ -5,13 +5,11 @@
 
 #include <vector>
 
+#include "op_table.h"
 #include "xfrm_netlink.h"
 #include "xfrm_types.h"
 
 namespace ikegate::xfrm {
-
-// What a request's successful reply carries.
-enum class Shape { kNone, kSa, kSaList, kPolicy, kPolicyList };
 
 struct OpKind {
   const char* name;       // as JavaScript names it: 'newsa'
@@ -29,7 +27,8 @@ struct Op {
 Op OpFromJs(const Napi::Value& value, size_t position);
 
 // The reply's objects, parsed on the threadpool. `error` is EBADMSG when the kernel's reply
-// did not have the expected shape.
+// did not have the expected shape. A policy install's reply holds the kernel's announcement
+// of the policy (XFRMNLGRP_POLICY) when it came.
 struct Decoded {
   int error = 0;
   std::vector<SaRecord> sas;
@@ -37,7 +36,8 @@ struct Decoded {
 };
 Decoded DecodeReply(const OpKind& kind, const Reply& reply);
 
-// undefined, an object or an array of them, per the op's shape.
+// undefined, an object or an array of them, per the op's shape; for a policy install its
+// index, or undefined when the announcement was lost (the caller may read the policy).
 Napi::Value DecodedToJs(Napi::Env env, const OpKind& kind, const Decoded& decoded);
 
 }  // namespace ikegate::xfrm

@@ -1,9 +1,11 @@
-import type { Config, IsakmpPolicy, TransformSet } from './model';
+import type { Config, IsakmpPolicy, Transform, TransformSet } from './model';
 import { espCipherCapability, ikeCipherCapability, type CipherCapability, type EspCipherTransform } from './algorithms';
 
-/** The one question asked of the crypto engine layer. */
+/** The questions asked of the crypto engine layer (src/hw/engine-registry.ts answers them). */
 export interface CipherOracle {
   canEncrypt(cap: CipherCapability): boolean;
+  /** The kernel SA interface's name when it cannot install SAs of the transform. */
+  refusingSaInterface(t: Readonly<Transform>): string | undefined;
 }
 
 /** The seed's warning when a policy's encryption method is one the hardware cannot do. */
@@ -11,10 +13,17 @@ export function policyWarnings(p: Readonly<IsakmpPolicy>, engine: CipherOracle):
   return engine.canEncrypt(ikeCipherCapability(p.encryption)) ? [] : [policyWarning(p.priority)];
 }
 
-/** One warning per transform of the set whose cipher the hardware cannot do. */
+/**
+ * One warning per transform of the set whose cipher the hardware cannot do, and one, worded
+ * alike, per transform the kernel SA interface cannot install (PF_KEY: esp-sha256-hmac).
+ */
 export function transformSetWarnings(ts: Readonly<TransformSet>, engine: CipherOracle): string[] {
   const out: string[] = [];
   for (const t of ts.transforms) {
+    const saInterface = engine.refusingSaInterface(t);
+    if (saInterface !== undefined) {
+      out.push(`WARNING:kernel SA interface ${saInterface} does not support transform ${t.name} within IPSec transform set ${ts.name}`);
+    }
     if (!t.name.startsWith('esp-') || t.name.endsWith('-hmac')) continue;
     const cap = espCipherCapability(t.name as EspCipherTransform, t.keyBits);
     if (cap !== undefined && !engine.canEncrypt(cap)) {

@@ -11,12 +11,16 @@
  * - A class the card offers nothing of at all (virtio-crypto has no HMAC and no DH) stays
  *   on the software engine, rather than making every policy unusable.
  * Further cards are standby engines: listed and shown, never consulted.
+ * - Whatever the engine, an IPsec transform whose SAs the kernel SA interface cannot install
+ *   (sa-interface.ts) is not negotiable either, and warned about like a method the card lacks.
  */
 import { EventEmitter } from 'node:events';
 import type { CipherCapability, DhGroup, IkeHash } from '../config/algorithms';
+import type { Transform } from '../config/model';
 import {
   offersClass, softwareEngine, type AsymmetricAlgorithm, type CapabilityClass, type CryptoEngine,
 } from './engine';
+import { SA_INTERFACE_NAMES, transformAlgorithms, type SaInterface } from './sa-interface';
 
 export interface EngineRegistryEvents {
   'card-inserted': [card: CryptoEngine];
@@ -29,6 +33,7 @@ export class EngineRegistry extends EventEmitter<EngineRegistryEvents> {
   readonly software: CryptoEngine = softwareEngine();
   private readonly cards: CryptoEngine[] = [];
   private acceleratorEnabled = true;
+  private saInterface: SaInterface | undefined;
 
   /** Adds a hardware engine; emits 'card-inserted' then 'changed'. */
   insertCard(card: CryptoEngine): void {
@@ -90,5 +95,20 @@ export class EngineRegistry extends EventEmitter<EngineRegistryEvents> {
 
   canAsymmetric(alg: AsymmetricAlgorithm): boolean {
     return this.engineFor('asymmetric').asymmetric.has(alg);
+  }
+
+  /** The SA backend the negotiated SAs go to (the daemon sets it before the configuration loads). */
+  useSaInterface(backend: SaInterface): void {
+    this.saInterface = backend;
+  }
+
+  /** The kernel SA interface's name ("PF_KEY") when it cannot install SAs of an IPsec transform. */
+  refusingSaInterface(t: Readonly<Transform>): string | undefined {
+    const backend = this.saInterface;
+    return backend?.algorithmProblem?.(transformAlgorithms(t)) === undefined ? undefined : SA_INTERFACE_NAMES[backend.kind];
+  }
+
+  canInstall(t: Readonly<Transform>): boolean {
+    return this.refusingSaInterface(t) === undefined;
   }
 }

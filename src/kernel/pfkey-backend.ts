@@ -16,10 +16,10 @@
 import { PfkeyMonitor, PfkeySocket, type PfkeyEvent, type PfkeyOptions, type PfkeyPolicy, type PfkeySa } from '../native/pfkey';
 import { idOf, KernelSadBackend, openMonitor, type PolicyInstall, type SpiRange } from './kernel-sad-backend';
 import {
-  acquiredTemplate, fromPfkeyCounters, fromPfkeyPolicy, fromPfkeySa, pfkeyPolicyProblem, pfkeySaProblem, toPfkeyPolicy,
-  toPfkeySa, toPfkeySelector,
+  acquiredTemplate, fromPfkeyCounters, fromPfkeyPolicy, fromPfkeySa, pfkeyAlgorithmProblem, pfkeyPolicyProblem, pfkeySaProblem,
+  toPfkeyPolicy, toPfkeySa, toPfkeySelector,
 } from './pfkey-specs';
-import type { IpsecProto, PolicyDir, PolicySpec, PolicyState, SaId, SaSpec, Selector } from './sad-backend';
+import type { IpsecProto, PolicyDir, PolicySpec, PolicyState, SaAlgorithms, SaId, SaSpec, Selector } from './sad-backend';
 import { SadError, type SadErrorContext } from './sad-error';
 
 export interface PfkeyBackendOptions extends PfkeyOptions {
@@ -43,6 +43,11 @@ export class PfkeyBackend extends KernelSadBackend<PfkeySa, PfkeyPolicy> {
   async close(): Promise<void> {
     this.monitor.close();
     this.socket.close();
+  }
+
+  /** HMAC-SHA256-128 and AES-GCM: negotiation neither offers nor accepts them over PF_KEY. */
+  algorithmProblem(algorithms: SaAlgorithms): string | undefined {
+    return pfkeyAlgorithmProblem(algorithms);
   }
 
   protected override checkSa(operation: 'addSa' | 'updateSa', spec: SaSpec): void {
@@ -75,13 +80,12 @@ export class PfkeyBackend extends KernelSadBackend<PfkeySa, PfkeyPolicy> {
     return this.socket.flush(proto);
   }
 
-  /** SPDADD and SPDUPDATE answer with the policy as installed, index included. */
-  protected async kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number> {
+  /** SPDADD and SPDUPDATE answer with the policy as installed: the addon reads its index. */
+  protected kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number> {
     const problem = pfkeyPolicyProblem(spec);
-    if (problem) throw new SadError(operation, 'EINVAL', problem, context);
+    if (problem) return Promise.reject(new SadError(operation, 'EINVAL', problem, context));
     const policy = toPfkeyPolicy(spec);
-    const installed = await this.call(operation, context, operation === 'addPolicy' ? this.socket.spdAdd(policy) : this.socket.spdUpdate(policy));
-    return installed.id;
+    return this.call(operation, context, operation === 'addPolicy' ? this.socket.spdAdd(policy) : this.socket.spdUpdate(policy));
   }
 
   protected kernelDeletePolicy(selector: Selector, dir: PolicyDir): Promise<undefined> {

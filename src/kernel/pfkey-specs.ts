@@ -9,6 +9,8 @@
  *   installed by PF_KEY); `pfkeySaProblem` refuses any other;
  * - no AEAD: Linux's af_key looks encryption numbers up among the CBC-style ciphers only, so
  *   AES-GCM (SADB_X_EALG_AES_GCM_ICV8/12/16) is refused by the kernel with ENOSYS;
+ *   `pfkeyAlgorithmProblem` names both to negotiation, which then leaves esp-sha256-hmac and
+ *   esp-gcm out;
  * - an 8-bit replay window; reqids up to IPSEC_MANUAL_REQID_MAX (16383) in policies, and only
  *   at level "unique" (which is what a required template with a reqid becomes here); a
  *   template of level "use" cannot carry one;
@@ -22,7 +24,7 @@ import type {
 } from '../native/pfkey';
 import type {
   EncryptionAlgorithm, IntegrityAlgorithm, IpsecMode, IpsecProto, KernelCipher, KernelIntegrity, PolicySpec, PolicyState,
-  PolicyTemplate, SaCounters, SaLifetimes, SaSpec, Selector,
+  PolicyTemplate, SaAlgorithms, SaCounters, SaLifetimes, SaSpec, Selector,
 } from './sad-backend';
 
 /** SADB_EALG_* numbers of the CBC ciphers and NULL. */
@@ -57,7 +59,7 @@ const isMode = (v: unknown): v is IpsecMode => v === 'tunnel' || v === 'transpor
 const isDir = (v: unknown): v is PfkeyDir => v === 'in' || v === 'out' || v === 'fwd';
 
 /** The SADB number of a cipher, or undefined for one PF_KEY has no number for. */
-export function pfkeyCipherId(e: EncryptionAlgorithm): number | undefined {
+export function pfkeyCipherId(e: Omit<EncryptionAlgorithm, 'key'>): number | undefined {
   return e.name === GCM ? GCM_IDS[e.icvBits ?? 0] : CIPHER_IDS[e.name as keyof typeof CIPHER_IDS];
 }
 
@@ -65,15 +67,28 @@ export function pfkeyIntegrityId(name: KernelIntegrity): number {
   return INTEGRITY_IDS[name].id;
 }
 
-/** Why PF_KEY cannot carry an SA spec (spec-checks.ts has accepted it), or undefined. */
-export function pfkeySaProblem(spec: SaSpec): string | undefined {
-  if (spec.replayWindow > MAX_REPLAY) return `replayWindow ${spec.replayWindow}: PF_KEY's replay window is at most ${MAX_REPLAY} packets`;
-  const i = spec.integrity;
+/** Why PF_KEY has no words for these algorithms, or undefined. */
+function unspeakable(a: SaAlgorithms): string | undefined {
+  const i = a.integrity;
   if (i && INTEGRITY_IDS[i.name].truncationBits !== i.truncationBits) {
     return `integrity ${i.name} truncated to ${i.truncationBits} bits: PF_KEY has no truncation length, the kernel uses ${INTEGRITY_IDS[i.name].truncationBits}`;
   }
-  if (spec.encryption && pfkeyCipherId(spec.encryption) === undefined) return `encryption ${spec.encryption.name}: PF_KEY has no number for it`;
+  if (a.encryption && pfkeyCipherId(a.encryption) === undefined) return `encryption ${a.encryption.name}: PF_KEY has no number for it`;
   return undefined;
+}
+
+/** Why PF_KEY cannot carry an SA spec (spec-checks.ts has accepted it), or undefined. */
+export function pfkeySaProblem(spec: SaSpec): string | undefined {
+  if (spec.replayWindow > MAX_REPLAY) return `replayWindow ${spec.replayWindow}: PF_KEY's replay window is at most ${MAX_REPLAY} packets`;
+  return unspeakable(spec);
+}
+
+/**
+ * Why SAs with these algorithms cannot be installed through PF_KEY at all: what it has no
+ * words for, and AEAD, whose numbers Linux's af_key does not look up (ENOSYS).
+ */
+export function pfkeyAlgorithmProblem(a: SaAlgorithms): string | undefined {
+  return unspeakable(a) ?? (a.encryption?.name === GCM ? `encryption ${GCM}: Linux's af_key has no AEAD ciphers` : undefined);
 }
 
 /** Why PF_KEY cannot carry a policy spec, or undefined. */

@@ -107,6 +107,12 @@ export interface SaSpec extends SaId {
   selector?: Selector;
 }
 
+/** An SA's algorithms without their keys: what a backend may have no way to install. */
+export interface SaAlgorithms {
+  encryption?: Omit<EncryptionAlgorithm, 'key'>;
+  integrity?: Omit<IntegrityAlgorithm, 'key'>;
+}
+
 export interface SaCounters {
   bytes: number;
   packets: number;
@@ -203,6 +209,12 @@ export interface SadBackendEvents {
 
 export interface SadBackend extends EventEmitter<SadBackendEvents> {
   readonly kind: BackendKind;
+  /**
+   * Why SAs with these algorithms cannot be installed through this backend whatever their
+   * keys, or undefined when they can; negotiation leaves such transforms out. A backend
+   * without it installs whatever the spec checks accept.
+   */
+  algorithmProblem?(algorithms: SaAlgorithms): string | undefined;
 
   /** Reserves an unused SPI for (dst, proto) as a larval SA, to be installed by updateSa. */
   allocateSpi(request: AllocateSpiRequest): Promise<number>;

@@ -16,9 +16,9 @@
  *   also keep SPIs unique per protocol across destinations, not per destination.
  */
 import {
-  XfrmMonitor, XfrmSocket, type XfrmEvent, type XfrmOptions, type XfrmPolicy, type XfrmPolicyId, type XfrmSa,
+  XfrmMonitor, XfrmSocket, type XfrmEvent, type XfrmOptions, type XfrmPolicy, type XfrmSa,
 } from '../native/xfrm';
-import { KernelSadBackend, openMonitor, sadError, type PolicyInstall, type SpiRange } from './kernel-sad-backend';
+import { KernelSadBackend, openMonitor, type PolicyInstall, type SpiRange } from './kernel-sad-backend';
 import type { IpsecProto, PolicyDir, PolicySpec, SaId, SaSpec, Selector } from './sad-backend';
 import type { SadErrorContext } from './sad-error';
 import { fromXfrmCounters, fromXfrmEvent, fromXfrmPolicy, fromXfrmSa, toXfrmPolicy, toXfrmSa, toXfrmSelector } from './xfrm-specs';
@@ -81,20 +81,16 @@ export class XfrmBackend extends KernelSadBackend<XfrmSa, XfrmPolicy> {
   }
 
   /**
-   * Installs, then reads the policy back for its index (XFRM's ack does not carry it). Both
-   * requests are queued together, so they share one sendmsg.
+   * The install resolves with the policy's index, which the kernel announces; only if that
+   * announcement was lost is the policy read back for it.
    */
   protected async kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number> {
     const policy = toXfrmPolicy(spec);
-    const id: XfrmPolicyId = { selector: policy.selector, dir: spec.dir };
-    const installed = operation === 'addPolicy' ? this.socket.newPolicy(policy) : this.socket.updPolicy(policy);
-    const readBack = this.socket.getPolicy(id);
-    // Settle both before deciding, so that neither rejection goes unhandled.
-    const [install, read] = await Promise.allSettled([installed, readBack]);
-    if (install.status === 'rejected') throw sadError(operation, install.reason, context);
-    if (read.status === 'rejected') throw sadError(operation, read.reason, context);
-    this.softExpiredPolicies.delete(read.value.index);
-    return read.value.index;
+    const install = operation === 'addPolicy' ? this.socket.newPolicy(policy) : this.socket.updPolicy(policy);
+    const index = (await this.call(operation, context, install))
+      ?? (await this.call(operation, context, this.socket.getPolicy({ selector: policy.selector, dir: spec.dir }))).index;
+    this.softExpiredPolicies.delete(index);
+    return index;
   }
 
   protected kernelDeletePolicy(selector: Selector, dir: PolicyDir): Promise<undefined> {

@@ -141,6 +141,7 @@ export type PfkeyRequest =
   | { op: 'spddump' }
   | { op: 'spdflush' };
 
+/** SPDADD and SPDUPDATE resolve with the policy's index (sadb_x_policy_id) as installed. */
 export interface PfkeyReplies {
   getspi: PfkeySa;
   add: undefined;
@@ -149,8 +150,8 @@ export interface PfkeyReplies {
   get: PfkeySa;
   dump: PfkeySa[];
   flush: undefined;
-  spdadd: PfkeyPolicy;
-  spdupdate: PfkeyPolicy;
+  spdadd: number;
+  spdupdate: number;
   spddelete: undefined;
   spdget: PfkeyPolicy;
   spddump: PfkeyPolicy[];
@@ -254,10 +255,12 @@ export class PfkeySocket extends KernelSocket<PfkeyRequest, PfkeyReplies> {
   flush(satype?: PfkeySatype): Promise<undefined> {
     return this.request(satype === undefined ? { op: 'flush' } : { op: 'flush', satype });
   }
-  spdAdd(policy: PfkeyPolicyInput): Promise<PfkeyPolicy> {
+  /** Resolves with the policy's index. */
+  spdAdd(policy: PfkeyPolicyInput): Promise<number> {
     return this.request({ op: 'spdadd', policy });
   }
-  spdUpdate(policy: PfkeyPolicyInput): Promise<PfkeyPolicy> {
+  /** Resolves with the policy's index, kept when it replaced one. */
+  spdUpdate(policy: PfkeyPolicyInput): Promise<number> {
     return this.request({ op: 'spdupdate', policy });
   }
   spdDelete(policy: PfkeyPolicyInput): Promise<undefined> {

@@ -179,7 +179,11 @@ export type XfrmRequest =
   | { op: 'dumppolicy' }
   | { op: 'flushpolicy' };
 
-/** What each operation resolves with. */
+/**
+ * What each operation resolves with. A policy install resolves with the policy's index, from
+ * the kernel's announcement of it (XFRMNLGRP_POLICY, listened to while the install is
+ * answered), or with undefined if that was lost (an overrun socket): then GETPOLICY tells.
+ */
 export interface XfrmReplies {
   allocspi: XfrmSa;
   newsa: undefined;
@@ -188,8 +192,8 @@ export interface XfrmReplies {
   getsa: XfrmSa;
   dumpsa: XfrmSa[];
   flushsa: undefined;
-  newpolicy: undefined;
-  updpolicy: undefined;
+  newpolicy: number | undefined;
+  updpolicy: number | undefined;
   delpolicy: undefined;
   getpolicy: XfrmPolicy;
   dumppolicy: XfrmPolicy[];
@@ -268,10 +272,12 @@ export class XfrmSocket extends KernelSocket<XfrmRequest, XfrmReplies> {
   flushSa(proto?: XfrmProto): Promise<undefined> {
     return this.request(proto === undefined ? { op: 'flushsa' } : { op: 'flushsa', proto });
   }
-  newPolicy(policy: XfrmPolicyInput): Promise<undefined> {
+  /** Resolves with the policy's index (undefined: not announced, see XfrmReplies). */
+  newPolicy(policy: XfrmPolicyInput): Promise<number | undefined> {
     return this.request({ op: 'newpolicy', policy });
   }
-  updPolicy(policy: XfrmPolicyInput): Promise<undefined> {
+  /** Resolves with the policy's index, kept when it replaced one (undefined: not announced). */
+  updPolicy(policy: XfrmPolicyInput): Promise<number | undefined> {
     return this.request({ op: 'updpolicy', policy });
   }
   delPolicy(id: XfrmPolicyId): Promise<undefined> {

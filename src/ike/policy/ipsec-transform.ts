@@ -49,9 +49,11 @@ const AH: Readonly<Record<string, IpsecSuite>> = {
 /**
  * The protocols a transform set asks for, AH before ESP as RFC 2408 4.2 lists a bundle.
  * Undefined when the set cannot be negotiated: esp-seal has no IANA ESP transform number,
- * and a cipher the crypto engine cannot do is left out of negotiation (seed).
+ * a cipher the crypto engine cannot do is left out of negotiation (seed), and so is a
+ * transform whose SAs the kernel SA interface cannot install.
  */
 export function transformSetSuites(set: TransformSet, engine: CapabilityOracle): IpsecSuite[] | undefined {
+  if (!set.transforms.every((t) => engine.canInstall(t))) return undefined;
   const suites: IpsecSuite[] = [];
   const ah = set.transforms.find((t) => t.name.startsWith('ah-'));
   if (ah) suites.push(AH[ah.name]);

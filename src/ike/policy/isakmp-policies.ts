@@ -1,6 +1,6 @@
 import { ikeCipherCapability } from '../../config/algorithms';
 import { DEFAULT_POLICY, type Config, type PolicyParameters } from '../../config/model';
-import type { CapabilityOracle } from './capabilities';
+import type { Phase1CapabilityOracle } from './capabilities';
 
 /** A protection suite as negotiation uses it: a configured priority or the default suite. */
 export interface ProtectionSuite extends PolicyParameters {
@@ -14,7 +14,7 @@ export function protectionSuites(config: Readonly<Config>): ProtectionSuite[] {
 }
 
 /** Why a suite takes no part in a negotiation with this peer, or undefined when it does. */
-export function unusableReason(suite: PolicyParameters, engine: CapabilityOracle, hasPresharedKey: boolean): string | undefined {
+export function unusableReason(suite: PolicyParameters, engine: Phase1CapabilityOracle, hasPresharedKey: boolean): string | undefined {
   // Seed: a policy without its companion configuration is not submitted. RSA signatures and
   // encrypted nonces need certificates / peer RSA keys, which this negotiation does not use.
   if (suite.authentication !== 'pre-share') return `authentication ${suite.authentication} is not available`;
@@ -26,6 +26,6 @@ export function unusableReason(suite: PolicyParameters, engine: CapabilityOracle
 }
 
 /** The suites that may be offered to, or accepted from, a peer, in priority order. */
-export function usableSuites(config: Readonly<Config>, engine: CapabilityOracle, hasPresharedKey: boolean): ProtectionSuite[] {
+export function usableSuites(config: Readonly<Config>, engine: Phase1CapabilityOracle, hasPresharedKey: boolean): ProtectionSuite[] {
   return protectionSuites(config).filter((s) => unusableReason(s, engine, hasPresharedKey) === undefined);
 }
