@@ -74,49 +74,58 @@ Napi::Buffer<uint8_t> BufferArg(const Napi::CallbackInfo& info, size_t i, const 
   return info[i].As<Napi::Buffer<uint8_t>>();
 }
 
-// ikeHash(hash, ...parts): the digest of the parts' concatenation.
-Napi::Value IkeHash(const Napi::CallbackInfo& info) {
+// The caller's output Buffer (allocated by JavaScript from its pool: a Buffer made here
+// would be an ArrayBuffer of its own, which costs heap for every key an SA keeps), checked
+// to hold `length` bytes.
+uint8_t* Output(const Napi::CallbackInfo& info, size_t length) {
+  Napi::Buffer<uint8_t> out = BufferArg(info, 0, "out");
+  if (out.Length() != length) throw Napi::RangeError::New(info.Env(), "out must be " + std::to_string(length) + " bytes");
+  return out.Data();
+}
+
+// ikeHash(out, hash, ...parts): the digest of the parts' concatenation, into out.
+void IkeHash(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  DigestSlot& slot = Digest(env, info[0]);
+  DigestSlot& slot = Digest(env, info[1]);
+  uint8_t* out = Output(info, static_cast<size_t>(EVP_MD_get_size(slot.md)));
   if (!EVP_DigestInit_ex2(slot.hash, slot.md, nullptr)) Fail(env, "hash init");
-  for (size_t i = 1; i < info.Length(); ++i) {
+  for (size_t i = 2; i < info.Length(); ++i) {
     Napi::Buffer<uint8_t> part = BufferArg(info, i, "every part");
     if (!EVP_DigestUpdate(slot.hash, part.Data(), part.Length())) Fail(env, "hash update");
   }
-  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (!EVP_DigestFinal_ex(slot.hash, out, &length)) Fail(env, "hash final");
-  return Napi::Buffer<uint8_t>::Copy(env, out, length);
 }
 
-// ikeHmac(hash, key, ...parts): HMAC of the parts' concatenation (IKE's prf, RFC 2409 4).
-Napi::Value IkeHmac(const Napi::CallbackInfo& info) {
+// ikeHmac(out, hash, key, ...parts): HMAC of the parts' concatenation (IKE's prf, RFC 2409
+// 4), into out.
+void IkeHmac(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  DigestSlot& slot = Digest(env, info[0]);
-  Napi::Buffer<uint8_t> key = BufferArg(info, 1, "key");
+  DigestSlot& slot = Digest(env, info[1]);
+  size_t size = static_cast<size_t>(EVP_MD_get_size(slot.md));
+  uint8_t* out = Output(info, size);
+  Napi::Buffer<uint8_t> key = BufferArg(info, 2, "key");
   // OpenSSL refuses a NULL key; an empty one is a valid HMAC key.
   static const unsigned char kEmpty[1] = {0};
   if (!EVP_MAC_init(slot.hmac, key.Length() ? key.Data() : kEmpty, key.Length(), nullptr)) Fail(env, "HMAC init");
-  for (size_t i = 2; i < info.Length(); ++i) {
+  for (size_t i = 3; i < info.Length(); ++i) {
     Napi::Buffer<uint8_t> part = BufferArg(info, i, "every part");
     if (!EVP_MAC_update(slot.hmac, part.Data(), part.Length())) Fail(env, "HMAC update");
   }
-  unsigned char out[EVP_MAX_MD_SIZE];
   size_t length = 0;
-  if (!EVP_MAC_final(slot.hmac, out, &length, sizeof(out))) Fail(env, "HMAC final");
-  return Napi::Buffer<uint8_t>::Copy(env, out, length);
+  if (!EVP_MAC_final(slot.hmac, out, &length, size)) Fail(env, "HMAC final");
 }
 
-// ikeCbc(cipher, encrypt, key, iv, data): CBC without padding (IKE pads itself). Lengths are
-// the caller's to check; OpenSSL refuses a key or IV of the wrong size and a partial block.
-Napi::Value IkeCbc(const Napi::CallbackInfo& info) {
+// ikeCbc(out, cipher, encrypt, key, iv, data): CBC without padding (IKE pads itself), into
+// out (as long as data).
+void IkeCbc(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  size_t c = IndexOf(env, info[0], kCiphers, kCipherCount, "cipher");
-  if (!info[1].IsBoolean()) throw Napi::TypeError::New(env, "encrypt must be a boolean");
-  bool encrypt = info[1].As<Napi::Boolean>().Value();
-  Napi::Buffer<uint8_t> key = BufferArg(info, 2, "key");
-  Napi::Buffer<uint8_t> iv = BufferArg(info, 3, "iv");
-  Napi::Buffer<uint8_t> data = BufferArg(info, 4, "data");
+  size_t c = IndexOf(env, info[1], kCiphers, kCipherCount, "cipher");
+  if (!info[2].IsBoolean()) throw Napi::TypeError::New(env, "encrypt must be a boolean");
+  bool encrypt = info[2].As<Napi::Boolean>().Value();
+  Napi::Buffer<uint8_t> key = BufferArg(info, 3, "key");
+  Napi::Buffer<uint8_t> iv = BufferArg(info, 4, "iv");
+  Napi::Buffer<uint8_t> data = BufferArg(info, 5, "data");
   if (!cipher_slots[c]) {
     cipher_slots[c] = EVP_CIPHER_fetch(nullptr, kCiphers[c], nullptr);
     if (!cipher_slots[c]) Fail(env, std::string("cannot load ") + kCiphers[c]);
@@ -135,14 +144,13 @@ Napi::Value IkeCbc(const Napi::CallbackInfo& info) {
       !EVP_CIPHER_CTX_set_padding(cipher_ctx, 0)) {
     Fail(env, std::string(kCiphers[c]) + " init");
   }
-  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, data.Length());
+  uint8_t* out = Output(info, data.Length());
   int written = 0;
   int tail = 0;
-  if (!EVP_CipherUpdate(cipher_ctx, out.Data(), &written, data.Data(), static_cast<int>(data.Length())) ||
-      !EVP_CipherFinal_ex(cipher_ctx, out.Data() + written, &tail)) {
+  if (!EVP_CipherUpdate(cipher_ctx, out, &written, data.Data(), static_cast<int>(data.Length())) ||
+      !EVP_CipherFinal_ex(cipher_ctx, out + written, &tail)) {
     Fail(env, std::string(kCiphers[c]) + (encrypt ? " encrypt" : " decrypt"));
   }
-  return out;
 }
 
 }  // namespace

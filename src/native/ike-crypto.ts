@@ -8,19 +8,44 @@ import { addonWith } from './addon';
 export type NativeDigest = 'md5' | 'sha1' | 'sha256' | 'sha384';
 export type NativeCbcCipher = 'des-cbc' | 'des-ede3-cbc' | 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc';
 
+/** The digest (and HMAC) sizes in bytes. */
+const DIGEST_LENGTH: Readonly<Record<NativeDigest, number>> = { md5: 16, sha1: 20, sha256: 32, sha384: 48 };
+
+/**
+ * The addon writes into a Buffer from node's pool, which it is given: a Buffer the addon made
+ * would be an ArrayBuffer of its own, and an SA keeps several such keys and IVs.
+ */
 interface IkeCryptoAddon {
-  /** The digest of the parts' concatenation. */
-  ikeHash(digest: NativeDigest, ...parts: Buffer[]): Buffer;
-  /** HMAC of the parts' concatenation. */
-  ikeHmac(digest: NativeDigest, key: Buffer, ...parts: Buffer[]): Buffer;
-  /** CBC without padding; throws on a key, IV or data length the cipher cannot take. */
-  ikeCbc(cipher: NativeCbcCipher, encrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer;
+  ikeHash(out: Buffer, digest: NativeDigest, ...parts: Buffer[]): void;
+  ikeHmac(out: Buffer, digest: NativeDigest, key: Buffer, ...parts: Buffer[]): void;
+  ikeCbc(out: Buffer, cipher: NativeCbcCipher, encrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): void;
 }
 
 let loaded: IkeCryptoAddon | undefined;
 
 /** The addon's IKE cryptography, looked up once: it runs many times per IKE message. */
-export function ikeCrypto(): IkeCryptoAddon {
+function addon(): IkeCryptoAddon {
   loaded ??= addonWith<IkeCryptoAddon>(['ikeHash', 'ikeHmac', 'ikeCbc'], 'IKE cryptography');
   return loaded;
+}
+
+/** The digest of the parts' concatenation. */
+export function nativeHash(digest: NativeDigest, ...parts: Buffer[]): Buffer {
+  const out = Buffer.allocUnsafe(DIGEST_LENGTH[digest] ?? 0);
+  addon().ikeHash(out, digest, ...parts);
+  return out;
+}
+
+/** HMAC of the parts' concatenation. */
+export function nativeHmac(digest: NativeDigest, key: Buffer, ...parts: Buffer[]): Buffer {
+  const out = Buffer.allocUnsafe(DIGEST_LENGTH[digest] ?? 0);
+  addon().ikeHmac(out, digest, key, ...parts);
+  return out;
+}
+
+/** CBC without padding; throws on a key, IV or data length the cipher cannot take. */
+export function nativeCbc(cipher: NativeCbcCipher, encrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(data.length);
+  addon().ikeCbc(out, cipher, encrypt, key, iv, data);
+  return out;
 }

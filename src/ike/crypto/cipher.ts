@@ -1,4 +1,4 @@
-import { ikeCrypto, type NativeCbcCipher } from '../../native/ike-crypto';
+import { nativeCbc, type NativeCbcCipher } from '../../native/ike-crypto';
 import { isWeakDesKey, isWeakTripleDesKey } from './des-weak-keys';
 import { requireDes } from './legacy-provider';
 
@@ -49,13 +49,13 @@ function checkInputs(cipher: IkeCipher, key: Buffer, iv: Buffer, data: Buffer): 
 /** CBC-encrypt an already padded message body (IKE pads itself, so OpenSSL must not). */
 export function ikeEncrypt(cipher: IkeCipher, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
   const spec = checkInputs(cipher, key, iv, plaintext);
-  return ikeCrypto().ikeCbc(spec.openssl, true, key, iv, plaintext);
+  return nativeCbc(spec.openssl, true, key, iv, plaintext);
 }
 
 /** CBC-decrypt a message body; the result still carries the sender's padding. */
 export function ikeDecrypt(cipher: IkeCipher, key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
   const spec = checkInputs(cipher, key, iv, ciphertext);
-  return ikeCrypto().ikeCbc(spec.openssl, false, key, iv, ciphertext);
+  return nativeCbc(spec.openssl, false, key, iv, ciphertext);
 }
 
 /**

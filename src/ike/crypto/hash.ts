@@ -1,4 +1,4 @@
-import { ikeCrypto } from '../../native/ike-crypto';
+import { nativeHash } from '../../native/ike-crypto';
 
 /** IKE hash algorithms (RFC 2409 appendix A, RFC 4868 for the SHA-2 sizes). */
 export type IkeHash = 'md5' | 'sha1' | 'sha256' | 'sha384';
@@ -8,5 +8,5 @@ export const HASH_LENGTH: Readonly<Record<IkeHash, number>> = { md5: 16, sha1: 2
 
 /** The plain hash of the concatenated parts (used for IVs and public-key-encryption SKEYID). */
 export function hash(algorithm: IkeHash, ...parts: Buffer[]): Buffer {
-  return ikeCrypto().ikeHash(algorithm, ...parts);
+  return nativeHash(algorithm, ...parts);
 }

@@ -34,7 +34,8 @@ export function lastBlock(ciphertext: Buffer, blockSize: number): Buffer {
  */
 export class IvChain {
   private phase1: Buffer;
-  private readonly phase2 = new Map<number, Buffer>();
+  /** Made on demand and dropped when empty: an idle SA, the usual one, then holds no Map. */
+  private phase2: Map<number, Buffer> | undefined;
 
   constructor(
     private readonly hashAlgorithm: IkeHash,
@@ -48,10 +49,10 @@ export class IvChain {
   /** The IV for the next message with this ID; a new phase-2 ID starts from phase 1's last. */
   current(messageId: number): Buffer {
     if (messageId === 0) return this.phase1;
-    let iv = this.phase2.get(messageId);
+    let iv = this.phase2?.get(messageId);
     if (!iv) {
       iv = phase2Iv(this.hashAlgorithm, this.blockSize, this.phase1, messageId);
-      this.phase2.set(messageId, iv);
+      (this.phase2 ??= new Map()).set(messageId, iv);
     }
     return iv;
   }
@@ -60,11 +61,12 @@ export class IvChain {
   advance(messageId: number, ciphertext: Buffer): void {
     const iv = lastBlock(ciphertext, this.blockSize);
     if (messageId === 0) this.phase1 = iv;
-    else this.phase2.set(messageId, iv);
+    else (this.phase2 ??= new Map()).set(messageId, iv);
   }
 
   /** Drop a finished phase-2 or informational exchange's state. */
   forget(messageId: number): void {
-    this.phase2.delete(messageId);
+    this.phase2?.delete(messageId);
+    if (this.phase2?.size === 0) this.phase2 = undefined;
   }
 }

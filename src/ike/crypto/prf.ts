@@ -1,4 +1,4 @@
-import { ikeCrypto } from '../../native/ike-crypto';
+import { nativeHmac } from '../../native/ike-crypto';
 import type { IkeHash } from './hash';
 
 /**
@@ -7,5 +7,5 @@ import type { IkeHash } from './hash';
  * The message is the concatenation of `parts`, which saves the callers a Buffer.concat.
  */
 export function prf(algorithm: IkeHash, key: Buffer, ...parts: Buffer[]): Buffer {
-  return ikeCrypto().ikeHmac(algorithm, key, ...parts);
+  return nativeHmac(algorithm, key, ...parts);
 }
