@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { QuickModeInitiator, QuickModeResponder, receiveInformational, type Effect } from '../src/ike/exchange';
 import { saCrypto, sealInformational } from '../src/ike/exchange/protection';
-import type { IkeSa, IpsecSa } from '../src/ike/sa';
+import type { IkeSa, NegotiatedIpsecSa } from '../src/ike/sa';
 import { ExchangeType, Flag, IdType, NotifyType, PayloadType, splitMessage } from '../src/ike/wire';
 import { failure, gatewayPair, ipsecSaOf, offerOf, phase1, quickMode, services, spiSource, type Gateway } from './helpers/ike-exchange-harness';
 
@@ -15,7 +15,7 @@ function up(ao: Options = {}, bo: Options = ao): { a: Gateway; b: Gateway; sas: 
   return { a, b, sas: { ikeSaI: p1.ikeSaI, ikeSaR: p1.ikeSaR } };
 }
 
-function mirrored(t: Test, i: IpsecSa | undefined, r: IpsecSa | undefined): void {
+function mirrored(t: Test, i: NegotiatedIpsecSa | undefined, r: NegotiatedIpsecSa | undefined): void {
   if (!i || !r) {
     t.fail('both sides have the SA');
     return;

@@ -6,7 +6,10 @@
  * link, so in all but 0.7^36 of runs some are lost, and both sides' retransmission and
  * duplicate handling are exercised: charon's own retries (made quicker, as in the harness),
  * ikegate answering a repeated request from its stored response and repeating its Quick Mode
- * message 2 when message 3 is lost. charon 5.9.8 answers a repeated message 2 of the Quick
+ * message 2 when message 3 is lost. Message 3 may then come more than 30 s after message 2,
+ * when the larval SA that reserved ikegate's inbound SPI has lapsed (xfrm_acq_expires, which
+ * the memory backend keeps too): ikegate must still install (key-manager-reserved-spi.test.ts
+ * has that case on its own). charon 5.9.8 answers a repeated message 2 of the Quick
  * Mode it finished last by sending its message 3 again ("received retransmit of response with
  * ID ..., resending last request"); the first test checks exactly that, dropping message 3
  * twice, and that ikegate installs on it and not by giving up on it.
@@ -88,10 +91,7 @@ else {
     t.notOk(/never came|no longer reads Quick Mode message 2/.test(gwLog), 'ikegate installed on message 3 itself, not by giving up on it', { log: lab.gw.logTail() });
   });
 
-  // Known defect (issue 3): in about one run in ten one tunnel stays without its IPsec SAs on
-  // ikegate's side while charon has installed its own. Runs on request until it is understood.
-  const lossRun = process.env.IKEGATE_INTEROP_LOSS ? {} : { skip: 'set IKEGATE_INTEROP_LOSS=1: a known defect (issue 3) leaves one tunnel in about ten runs without its IPsec SAs' };
-  t.test(`30% loss both ways: ${TUNNELS} tunnels from charon all establish with ikegate`, lossRun, async (t) => {
+  t.test(`30% loss both ways: ${TUNNELS} tunnels from charon all establish with ikegate`, async (t) => {
     const s = SUITES[0] as Suite;
     const hosts = Array.from({ length: TUNNELS }, (_, k) => charonHost(k));
     const gwSpec = (link: Link): GatewaySpec => perHostSpec(link, s, hosts, (k) => charonAddress(link, k), { address: '10.99.0.0', mask: '255.255.255.0' });

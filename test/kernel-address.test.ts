@@ -1,5 +1,5 @@
 import t from 'tap';
-import { addressBytes, networkBytes, samePrefix } from '../src/kernel/address';
+import { addressBytes, ipv4Value, networkBytes, samePrefix } from '../src/kernel/address';
 
 t.test('addressBytes', async (t) => {
   const cases: Array<[string, string | undefined]> = [
@@ -21,6 +21,33 @@ t.test('addressBytes', async (t) => {
     ['', undefined],
   ];
   for (const [text, hex] of cases) t.equal(addressBytes(text)?.toString('hex'), hex, text);
+});
+
+t.test('ipv4Value: dotted quads, leading zeros only when asked', async (t) => {
+  const cases: Array<[string, number | undefined, number | undefined]> = [
+    ['192.0.2.1', 0xc0000201, 0xc0000201],
+    ['0.0.0.0', 0, 0],
+    ['255.255.255.255', 0xffffffff, 0xffffffff],
+    ['010.1.1.001', undefined, 0x0a010101],
+    ['00.0.0.0', undefined, 0],
+    ['0.0.0.00', undefined, 0],
+    ['1.2.3.256', undefined, undefined],
+    ['1.2.3.0255', undefined, undefined],
+    ['1.2.3', undefined, undefined],
+    ['1.2.3.4.', undefined, undefined],
+    ['.1.2.3.4', undefined, undefined],
+    ['1..3.4', undefined, undefined],
+    ['1.2.3.4.5', undefined, undefined],
+    ['1.2.3.-4', undefined, undefined],
+    [' 1.2.3.4', undefined, undefined],
+    ['1.2.3.4\n', undefined, undefined],
+    ['::1', undefined, undefined],
+    ['', undefined, undefined],
+  ];
+  for (const [text, strict, lenient] of cases) {
+    t.equal(ipv4Value(text, false), strict, `${JSON.stringify(text)} strict`);
+    t.equal(ipv4Value(text, true), lenient, `${JSON.stringify(text)} with leading zeros`);
+  }
 });
 
 t.test('samePrefix and networkBytes', async (t) => {

@@ -4,7 +4,7 @@
  * timers; it fires its one timer when the test advances time.
  */
 import t from 'tap';
-import { TimerQueue, type TimerHost } from '../src/kernel/timer-queue';
+import { DeadlineQueue, TimerQueue, type TimerHost } from '../src/kernel/timer-queue';
 
 class FakeHost implements TimerHost {
   time = 0;
@@ -105,4 +105,35 @@ t.test('many cancellations are swept out; the live deadlines still fire in order
   host.advance(5000);
   const expected = entries.map((_, i) => i).filter((i) => i % 6 === 0).reverse();
   t.same(fired, expected, 'latest added (earliest due) first');
+});
+
+t.test('an item scheduled again moves its one deadline, earlier or later', async (t) => {
+  const cases: Array<{ name: string; moves: number[]; at: number }> = [
+    { name: 'earlier', moves: [30, 10], at: 10 },
+    { name: 'later', moves: [10, 30], at: 30 },
+    { name: 'back and forth', moves: [30, 5, 20], at: 20 },
+  ];
+  for (const c of cases) {
+    const host = new FakeHost();
+    const fired: number[] = [];
+    const q = new DeadlineQueue<{ seq: number }>(() => fired.push(host.now()), host);
+    const item = { seq: 0 };
+    for (const ms of c.moves) q.schedule(item, ms);
+    t.equal(q.size, 1, `${c.name}: one deadline`);
+    host.advance(100);
+    t.same(fired, [c.at], `${c.name}: fires once, at the last time set`);
+    t.equal(item.seq, 0, `${c.name}: no longer queued`);
+  }
+  const host = new FakeHost();
+  const fired: string[] = [];
+  const q = new DeadlineQueue<{ seq: number; name: string }>((item) => fired.push(item.name), host);
+  const a = { seq: 0, name: 'a' };
+  const b = { seq: 0, name: 'b' };
+  q.schedule(a, 10);
+  q.schedule(b, 20);
+  q.schedule(a, 15);
+  q.cancel(a);
+  host.advance(100);
+  t.same(fired, ['b'], 'a moved and then cancelled never fires');
+  t.equal(host.armed, undefined, 'no host timer left');
 });

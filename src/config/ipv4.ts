@@ -1,15 +1,9 @@
 /** IPv4 helpers on 32-bit unsigned integers. */
+import { ipv4Value } from '../kernel/address';
 
+/** Dotted-quad text as IOS reads it: parts of 1 to 3 digits up to 255, leading zeros allowed. */
 export function parseIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  let v = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return undefined;
-    v = v * 256 + o;
-  }
-  return v;
+  return ipv4Value(text, true);
 }
 
 export function formatIpv4(v: number): string {

@@ -1,4 +1,4 @@
-import { TimerQueue, type TimerEntry } from './timer-queue';
+import { TimerQueue, type TimerEntry, type TimerHost } from './timer-queue';
 
 /** Time as the in-process backends see it; tests inject a fake one to run lifetimes instantly. */
 export interface BackendClock {
@@ -16,6 +16,11 @@ export const systemClock: BackendClock = {
   setTimeout: (fire, ms) => timers.add(fire, ms),
   clearTimeout: (handle) => timers.cancel(handle as TimerEntry),
 };
+
+/** A clock as the host of a DeadlineQueue: deadlines in the clock's time, on its timers. */
+export function clockHost(clock: BackendClock): TimerHost {
+  return { now: () => clock.now(), set: (fire, ms) => clock.setTimeout(fire, ms), clear: (handle) => clock.clearTimeout(handle) };
+}
 
 /** setTimeout's longest delay (about 24.8 days); longer waits are done in steps. */
 const MAX_DELAY = 0x7fffffff;

@@ -9,14 +9,16 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { addressBytes } from './address';
-import { armAt, systemClock, type BackendClock } from './backend-clock';
+import { armAt, clockHost, systemClock, type BackendClock } from './backend-clock';
 import type {
-  AllocateSpiRequest, IpsecProto, PolicyDir, PolicySpec, PolicyState, PolicyTemplate, SaCounters, SadBackend,
+  AllocateSpiRequest, IpsecProto, PolicyDir, PolicySpec, PolicyState, PolicyTemplate, SadBackend,
   SadBackendEvents, SaId, SaLifetimes, SaSpec, SaState, Selector,
 } from './sad-backend';
 import { SadError, type SadOperation } from './sad-error';
 import { selectorKey, selectorMatches, type Flow } from './selector';
-import { copyPolicySpec, copySaSpec, copySelector } from './spec-copy';
+import { MemorySaEntry } from './memory-sa-entry';
+import { DeadlineQueue } from './timer-queue';
+import { copyPolicySpec, copySelector } from './spec-copy';
 import { checkPolicySpec, checkSaId, checkSaSpec, checkSelector, checkSpiRange } from './spec-checks';
 
 export interface MemoryBackendOptions {
@@ -42,30 +44,38 @@ export type TrafficVerdict =
 const DEFAULT_ACQUIRE_EXPIRES_SECONDS = 30;
 const DEFAULT_PACKET_BYTES = 84;
 
-interface SaEntry {
-  id: SaId;
-  /** Absent while larval (reserved by allocateSpi, not yet installed). */
-  spec?: SaSpec;
-  counters: SaCounters;
-  softExpired: boolean;
-  cancelTimer?: () => void;
-}
+type SaEntry = MemorySaEntry;
 
 interface PolicyEntry {
+  /**
+   * A private copy; the in and fwd policies of one tunnel share their selector and template
+   * objects when equal (neither is ever changed in place), as one tunnel's policies are many.
+   */
   spec: PolicySpec;
   index: number;
   /** Installation order, the tie-break between equal priorities. */
   seq: number;
-  addTime: number;
+  /** Only for a policy with lifetimes: most have none, and these fields would cost heap each. */
+  expiry: PolicyExpiry | undefined;
+}
+
+interface PolicyExpiry {
+  /** Lifetimes count from here. */
+  readonly addTime: number;
   softExpired: boolean;
-  cancelTimer?: () => void;
+  cancel: (() => void) | undefined;
 }
 
 const hex = (address: string): string => (addressBytes(address) as Buffer).toString('hex');
-const saKey = (id: { dst: string; proto: IpsecProto; spi: number }): string => `${id.proto} ${hex(id.dst)} ${id.spi}`;
-const spiSpaceKey = (dst: string, proto: IpsecProto): string => `${proto} ${hex(dst)}`;
-const policyKey = (selector: Selector, dir: PolicyDir): string => `${dir} ${selectorKey(selector)}`;
-const acquireKey = (proto: IpsecProto, reqid: number, src: string, dst: string): string => `${proto} ${reqid} ${hex(src)} ${hex(dst)}`;
+/*
+ * Keys are joined, not built by template literals: V8 makes a long concatenation a rope, and
+ * a rope kept as a Map key holds its flattened copy besides, per SA and per policy.
+ */
+const saKey = (id: { dst: string; proto: IpsecProto; spi: number }): string => [id.proto, hex(id.dst), id.spi].join(' ');
+const dirKey = (dir: PolicyDir, selKey: string): string => [dir, selKey].join(' ');
+const policyKey = (selector: Selector, dir: PolicyDir): string => dirKey(dir, selectorKey(selector));
+const DIRS: readonly PolicyDir[] = ['in', 'out', 'fwd'];
+const acquireKey = (proto: IpsecProto, reqid: number, src: string, dst: string): string => [proto, reqid, hex(src), hex(dst)].join(' ');
 const idOf = (s: SaId): SaId => ({ src: s.src, dst: s.dst, proto: s.proto, spi: s.spi });
 
 /** The endpoints of the SA a template needs for this packet. */
@@ -78,20 +88,23 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   private readonly clock: BackendClock;
   private readonly acquireExpiresMs: number;
   private readonly sas = new Map<string, SaEntry>();
-  /** SAs per (dst, proto), larval ones included: bounds the SPI search. */
-  private readonly spiUse = new Map<string, number>();
   private readonly policies = new Map<string, PolicyEntry>();
   /**
    * Out policies whose source is one host, by that host, and the other out policies: a packet
    * then meets its own host's policies and the broader ones instead of every policy, which
    * made a gateway with thousands of per-host crypto map lines slow per packet.
    */
-  private readonly outByHost = new Map<string, Set<PolicyEntry>>();
-  private readonly outBroad = new Set<PolicyEntry>();
+  private readonly outByHost = new Map<string, PolicyEntry | PolicyEntry[]>();
+  private readonly outBroad: PolicyEntry[] = [];
   /** Installed SAs by reqid, the first thing a policy template asks of an SA. */
-  private readonly sasByReqid = new Map<number, Set<SaEntry>>();
+  private readonly sasByReqid = new Map<number, SaEntry[]>();
   /** Outstanding ACQUIREs by the SA they ask for, with the time they lapse. */
   private readonly acquires = new Map<string, number>();
+  /**
+   * Every SA's one deadline (the larval SA's lapse, or its next lifetime limit), on one clock
+   * timer: a timer and a callback per SA would cost more heap than the SA's own fields.
+   */
+  private readonly deadlines: DeadlineQueue<SaEntry>;
   private nextPolicyIndex = 1;
   private nextSeq = 0;
 
@@ -99,22 +112,24 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
     super();
     this.clock = options.clock ?? systemClock;
     this.acquireExpiresMs = (options.acquireExpiresSeconds ?? DEFAULT_ACQUIRE_EXPIRES_SECONDS) * 1000;
+    this.deadlines = new DeadlineQueue<SaEntry>((entry) => (entry.installed ? this.checkLifetimes(entry) : this.expireHard(entry)), clockHost(this.clock));
   }
 
   async allocateSpi(request: AllocateSpiRequest): Promise<number> {
     const { min, max } = checkSpiRange(request);
     const size = max - min + 1;
     // From a random start, walk the range: among used+1 consecutive SPIs one is free, so the
-    // walk is short however full the space is, and ends when the range is exhausted.
-    const used = this.spiUse.get(spiSpaceKey(request.dst, request.proto)) ?? 0;
+    // walk ends when the range is exhausted. `used` counts every SA (larval ones included),
+    // at least those of this (dst, proto): no count per SPI space to keep.
+    const used = this.sas.size;
     const start = randomInt(0, size);
     for (let step = 0; step < Math.min(size, used + 1); step++) {
       const spi = min + ((start + step) % size);
       const id = { src: request.src, dst: request.dst, proto: request.proto, spi };
       if (this.sas.has(saKey(id))) continue;
-      const entry: SaEntry = { id, counters: this.freshCounters(), softExpired: false };
+      const entry = new MemorySaEntry(id, this.clock.now());
       this.insert(entry);
-      entry.cancelTimer = armAt(this.clock, entry.counters.addTime + this.acquireExpiresMs, () => this.expireHard(entry));
+      this.armSa(entry, entry.addTime + this.acquireExpiresMs);
       return spi;
     }
     throw new SadError('allocateSpi', 'ENOENT', 'no free SPI in the range', { spiRange: { src: request.src, dst: request.dst, proto: request.proto, min, max } });
@@ -123,7 +138,7 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   async addSa(spec: SaSpec): Promise<void> {
     checkSaSpec('addSa', spec);
     if (this.sas.has(saKey(spec))) throw new SadError('addSa', 'EEXIST', 'the SA exists', { sa: idOf(spec) });
-    const entry: SaEntry = { id: idOf(spec), counters: this.freshCounters(), softExpired: false };
+    const entry = new MemorySaEntry(spec, this.clock.now());
     this.insert(entry);
     this.install(entry, spec);
   }
@@ -131,14 +146,13 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   async updateSa(spec: SaSpec): Promise<void> {
     checkSaSpec('updateSa', spec);
     const entry = this.existing('updateSa', spec);
-    if (!entry.spec) {
-      entry.counters = this.freshCounters();
+    if (!entry.installed) {
+      entry.addTime = this.clock.now();
       this.install(entry, spec);
       return;
     }
-    const current = entry.spec;
-    entry.spec = { ...current, lifetimes: { ...spec.lifetimes } };
-    if (current.encap && spec.encap) entry.spec.encap = { ...spec.encap };
+    entry.setLifetimes(spec.lifetimes);
+    if (entry.encap && spec.encap) entry.setEncap(spec.encap);
     entry.softExpired = false;
     this.checkLifetimes(entry);
   }
@@ -151,16 +165,16 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   async getSa(id: SaId): Promise<SaState> {
     checkSaId('getSa', id);
     const entry = this.existing('getSa', id);
-    if (!entry.spec) throw new SadError('getSa', 'ESRCH', 'no such SA', { sa: idOf(id) });
-    return this.stateOf(entry, entry.spec);
+    if (!entry.installed) throw new SadError('getSa', 'ESRCH', 'no such SA', { sa: idOf(id) });
+    return this.stateOf(entry);
   }
 
   async listSas(): Promise<SaState[]> {
-    return [...this.sas.values()].flatMap((e) => (e.spec ? [this.stateOf(e, e.spec)] : []));
+    return [...this.sas.values()].flatMap((e) => (e.installed ? [this.stateOf(e)] : []));
   }
 
   async flushSas(proto?: IpsecProto): Promise<void> {
-    for (const entry of [...this.sas.values()]) if (proto === undefined || entry.id.proto === proto) this.remove(entry);
+    for (const entry of [...this.sas.values()]) if (proto === undefined || entry.proto === proto) this.remove(entry);
   }
 
   async addPolicy(spec: PolicySpec): Promise<number> {
@@ -207,7 +221,7 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
    */
   account(dst: string, spi: number, proto: IpsecProto, bytes: number): void {
     const entry = this.sas.get(saKey({ dst, proto, spi }));
-    if (!entry?.spec) throw new SadError('account', 'ESRCH', `no ${proto} SA with SPI 0x${spi.toString(16)} to ${dst}`);
+    if (!entry?.installed) throw new SadError('account', 'ESRCH', `no ${proto} SA with SPI 0x${spi.toString(16)} to ${dst}`);
     this.count(entry, bytes);
   }
 
@@ -235,11 +249,7 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
     }
     const bytes = flow.bytes ?? DEFAULT_PACKET_BYTES;
     for (const sa of found) this.count(sa, bytes);
-    return { verdict: 'protected', policyIndex, sas: found.map((e) => idOf(e.id)) };
-  }
-
-  private freshCounters(): SaCounters {
-    return { bytes: 0, packets: 0, addTime: this.clock.now() };
+    return { verdict: 'protected', policyIndex, sas: found.map((e) => e.id()) };
   }
 
   private existing(op: SadOperation, id: SaId): SaEntry {
@@ -249,17 +259,15 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   }
 
   private insert(entry: SaEntry): void {
-    this.sas.set(saKey(entry.id), entry);
-    const space = spiSpaceKey(entry.id.dst, entry.id.proto);
-    this.spiUse.set(space, (this.spiUse.get(space) ?? 0) + 1);
+    this.sas.set(saKey(entry), entry);
   }
 
   private install(entry: SaEntry, spec: SaSpec): void {
     this.unindexSa(entry);
-    entry.id = idOf(spec);
-    entry.spec = copySaSpec(spec);
-    const sameReqid = this.sasByReqid.get(spec.reqid) ?? new Set<SaEntry>();
-    this.sasByReqid.set(spec.reqid, sameReqid.add(entry));
+    entry.install(spec);
+    const sameReqid = this.sasByReqid.get(spec.reqid);
+    if (sameReqid) sameReqid.push(entry);
+    else this.sasByReqid.set(spec.reqid, [entry]);
     entry.softExpired = false;
     // The SA an ACQUIRE asked for is here: a later loss of it may be asked for at once.
     this.acquires.delete(acquireKey(spec.proto, spec.reqid, spec.src, spec.dst));
@@ -268,108 +276,138 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
 
   /** False when the entry was gone already (an event listener deleted it). */
   private remove(entry: SaEntry): boolean {
-    entry.cancelTimer?.();
-    const key = saKey(entry.id);
+    this.disarmSa(entry);
+    const key = saKey(entry);
     if (this.sas.get(key) !== entry) return false;
     this.sas.delete(key);
     this.unindexSa(entry);
-    const space = spiSpaceKey(entry.id.dst, entry.id.proto);
-    const left = (this.spiUse.get(space) as number) - 1;
-    if (left === 0) this.spiUse.delete(space);
-    else this.spiUse.set(space, left);
     return true;
   }
 
   private unindexSa(entry: SaEntry): void {
-    if (!entry.spec) return;
-    const sameReqid = this.sasByReqid.get(entry.spec.reqid);
-    sameReqid?.delete(entry);
-    if (sameReqid?.size === 0) this.sasByReqid.delete(entry.spec.reqid);
+    if (!entry.installed) return;
+    const sameReqid = this.sasByReqid.get(entry.reqid);
+    if (!sameReqid) return;
+    const at = sameReqid.indexOf(entry);
+    if (at >= 0) sameReqid.splice(at, 1);
+    if (sameReqid.length === 0) this.sasByReqid.delete(entry.reqid);
   }
 
-  /** The set an out policy is listed in (see outByHost); undefined for other directions. */
-  private outSet(spec: PolicySpec, create: boolean): Set<PolicyEntry> | undefined {
-    if (spec.dir !== 'out') return undefined;
+  /** The out policies' host key (see outByHost), or undefined for a broader source. */
+  private static outHost(spec: PolicySpec): string | undefined {
     const src = addressBytes(spec.selector.src.address) as Buffer;
-    if (spec.selector.src.prefixLength !== src.length * 8) return this.outBroad;
-    const host = src.toString('hex');
-    let set = this.outByHost.get(host);
-    if (!set && create) this.outByHost.set(host, (set = new Set()));
-    return set;
+    return spec.selector.src.prefixLength === src.length * 8 ? src.toString('hex') : undefined;
+  }
+
+  /** The entry's one deadline: the larval SA's lapse, or its next lifetime limit. */
+  private armSa(entry: SaEntry, at: number): void {
+    this.deadlines.schedule(entry, at - this.clock.now());
+  }
+
+  private disarmSa(entry: SaEntry): void {
+    this.deadlines.cancel(entry);
   }
 
   private expireHard(entry: SaEntry): void {
     if (!this.remove(entry)) return;
-    this.emit('expire', { sa: idOf(entry.id), reqid: entry.spec?.reqid ?? 0, hard: true });
+    this.emit('expire', { sa: entry.id(), reqid: entry.installed ? entry.reqid : 0, hard: true });
   }
 
   /** Applies whatever limit has been reached (hard first, as XFRM) and arms the next one. */
   private checkLifetimes(entry: SaEntry): void {
-    const spec = entry.spec as SaSpec;
     const now = this.clock.now();
-    const l = spec.lifetimes;
-    const at = (seconds: number | undefined): number | undefined =>
-      seconds === undefined ? undefined : entry.counters.addTime + seconds * 1000;
+    const at = (seconds: number | undefined): number | undefined => (seconds === undefined ? undefined : entry.addTime + seconds * 1000);
     const reached = (seconds: number | undefined, bytes: number | undefined): boolean =>
-      (seconds !== undefined && now >= (at(seconds) as number)) || (bytes !== undefined && entry.counters.bytes >= bytes);
-    entry.cancelTimer?.();
-    entry.cancelTimer = undefined;
-    if (reached(l.hardSeconds, l.hardBytes)) {
+      (seconds !== undefined && now >= (at(seconds) as number)) || (bytes !== undefined && entry.bytes >= bytes);
+    this.disarmSa(entry);
+    if (reached(entry.hardSeconds, entry.hardBytes)) {
       this.expireHard(entry);
       return;
     }
-    const soft = !entry.softExpired && reached(l.softSeconds, l.softBytes);
+    const soft = !entry.softExpired && reached(entry.softSeconds, entry.softBytes);
     if (soft) entry.softExpired = true;
-    const next = [entry.softExpired ? undefined : at(l.softSeconds), at(l.hardSeconds)].filter((t): t is number => t !== undefined);
-    if (next.length > 0) entry.cancelTimer = armAt(this.clock, Math.min(...next), () => this.checkLifetimes(entry));
-    if (soft) this.emit('expire', { sa: idOf(entry.id), reqid: spec.reqid, hard: false });
+    const softAt = entry.softExpired ? undefined : at(entry.softSeconds);
+    const hardAt = at(entry.hardSeconds);
+    const next = softAt === undefined ? hardAt : hardAt === undefined ? softAt : Math.min(softAt, hardAt);
+    if (next !== undefined) this.armSa(entry, next);
+    if (soft) this.emit('expire', { sa: entry.id(), reqid: entry.reqid, hard: false });
   }
 
   private count(entry: SaEntry, bytes: number): void {
-    entry.counters.bytes += bytes;
-    entry.counters.packets += 1;
-    entry.counters.useTime ??= this.clock.now();
+    entry.bytes += bytes;
+    entry.packets += 1;
+    entry.useTime ??= this.clock.now();
     this.checkLifetimes(entry);
   }
 
-  private stateOf(entry: SaEntry, spec: SaSpec): SaState {
+  private stateOf(entry: SaEntry): SaState {
     const now = this.clock.now();
-    const l = spec.lifetimes;
     const remaining: SaLifetimes = {};
-    const seconds = (limit: number): number => Math.max(0, Math.ceil((entry.counters.addTime + limit * 1000 - now) / 1000));
-    const bytes = (limit: number): number => Math.max(0, limit - entry.counters.bytes);
-    if (l.softSeconds !== undefined) remaining.softSeconds = entry.softExpired ? 0 : seconds(l.softSeconds);
-    if (l.hardSeconds !== undefined) remaining.hardSeconds = seconds(l.hardSeconds);
-    if (l.softBytes !== undefined) remaining.softBytes = entry.softExpired ? 0 : bytes(l.softBytes);
-    if (l.hardBytes !== undefined) remaining.hardBytes = bytes(l.hardBytes);
-    return { spec: copySaSpec(spec), counters: { ...entry.counters }, remaining };
+    const seconds = (limit: number): number => Math.max(0, Math.ceil((entry.addTime + limit * 1000 - now) / 1000));
+    const bytes = (limit: number): number => Math.max(0, limit - entry.bytes);
+    if (entry.softSeconds !== undefined) remaining.softSeconds = entry.softExpired ? 0 : seconds(entry.softSeconds);
+    if (entry.hardSeconds !== undefined) remaining.hardSeconds = seconds(entry.hardSeconds);
+    if (entry.softBytes !== undefined) remaining.softBytes = entry.softExpired ? 0 : bytes(entry.softBytes);
+    if (entry.hardBytes !== undefined) remaining.hardBytes = bytes(entry.hardBytes);
+    return { spec: entry.spec(), counters: entry.counters(), remaining };
   }
 
   private installPolicy(spec: PolicySpec, index: number): number {
-    const entry: PolicyEntry = { spec: copyPolicySpec(spec), index, seq: this.nextSeq++, addTime: this.clock.now(), softExpired: false };
-    this.policies.set(policyKey(spec.selector, spec.dir), entry);
-    this.outSet(entry.spec, true)?.add(entry);
+    const selKey = selectorKey(spec.selector);
+    const entry: PolicyEntry = {
+      spec: this.sharedCopy(spec, selKey), index, seq: this.nextSeq++, expiry: spec.lifetimes ? { addTime: this.clock.now(), softExpired: false, cancel: undefined } : undefined,
+    };
+    this.policies.set(dirKey(spec.dir, selKey), entry);
+    if (spec.dir === 'out') {
+      const host = MemoryBackend.outHost(spec);
+      // A host's one policy as it is, a list from the second on: most hosts have one.
+      const held = host === undefined ? this.outBroad : this.outByHost.get(host);
+      if (held === undefined) this.outByHost.set(host as string, entry);
+      else if (Array.isArray(held)) held.push(entry);
+      else this.outByHost.set(host as string, [held, entry]);
+    }
     this.armPolicy(entry);
     return index;
   }
 
+  /** A private copy of `spec`, reusing the selector and templates of an equal sibling policy. */
+  private sharedCopy(spec: PolicySpec, selKey: string): PolicySpec {
+    const copy = copyPolicySpec(spec);
+    copy.templates = spec.templates.map(templateCopy);
+    for (const dir of DIRS) {
+      const sibling = dir === spec.dir ? undefined : this.policies.get(dirKey(dir, selKey));
+      if (!sibling) continue;
+      copy.selector = sibling.spec.selector;
+      if (sameTemplates(sibling.spec.templates, copy.templates)) copy.templates = sibling.spec.templates;
+      break;
+    }
+    return copy;
+  }
+
   private removePolicy(entry: PolicyEntry): void {
-    entry.cancelTimer?.();
+    entry.expiry?.cancel?.();
     this.policies.delete(policyKey(entry.spec.selector, entry.spec.dir));
-    const set = this.outSet(entry.spec, false);
-    set?.delete(entry);
-    if (set?.size === 0 && set !== this.outBroad) this.outByHost.delete((addressBytes(entry.spec.selector.src.address) as Buffer).toString('hex'));
+    if (entry.spec.dir !== 'out') return;
+    const host = MemoryBackend.outHost(entry.spec);
+    const held = host === undefined ? this.outBroad : this.outByHost.get(host);
+    if (held === entry) this.outByHost.delete(host as string);
+    else if (Array.isArray(held)) {
+      const at = held.indexOf(entry);
+      if (at >= 0) held.splice(at, 1);
+      if (host !== undefined && held.length === 1) this.outByHost.set(host, held[0] as PolicyEntry);
+    }
   }
 
   private armPolicy(entry: PolicyEntry): void {
+    const expiry = entry.expiry;
     const l = entry.spec.lifetimes ?? {};
-    const seconds = entry.softExpired ? l.hardSeconds : l.softSeconds ?? l.hardSeconds;
-    if (seconds === undefined) return;
-    entry.cancelTimer = armAt(this.clock, entry.addTime + seconds * 1000, () => {
-      const hard = entry.softExpired || l.softSeconds === undefined || l.softSeconds === l.hardSeconds;
+    const seconds = expiry?.softExpired ? l.hardSeconds : l.softSeconds ?? l.hardSeconds;
+    if (!expiry || seconds === undefined) return;
+    expiry.cancel = armAt(this.clock, expiry.addTime + seconds * 1000, () => {
+      const hard = expiry.softExpired || l.softSeconds === undefined || l.softSeconds === l.hardSeconds;
       if (hard) this.removePolicy(entry);
       else {
-        entry.softExpired = true;
+        expiry.softExpired = true;
         this.armPolicy(entry);
       }
       this.emit('policy-expire', { index: entry.index, selector: copySelector(entry.spec.selector), dir: entry.spec.dir, hard });
@@ -379,8 +417,9 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   private outPolicyFor(flow: Flow): PolicyEntry | undefined {
     let best: PolicyEntry | undefined;
     const src = addressBytes(flow.src);
-    const own = src && this.outByHost.get(src.toString('hex'));
-    for (const candidates of own ? [own, this.outBroad] : [this.outBroad]) {
+    const held = src && this.outByHost.get(src.toString('hex'));
+    const own = held === undefined ? [] : Array.isArray(held) ? held : [held];
+    for (const candidates of [own, this.outBroad]) {
       for (const p of candidates) {
         if (!selectorMatches(p.spec.selector, flow)) continue;
         if (!best || p.spec.priority < best.spec.priority || (p.spec.priority === best.spec.priority && p.seq < best.seq)) best = p;
@@ -395,11 +434,10 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
     const [srcHex, dstHex] = [hex(src), hex(dst)];
     let best: SaEntry | undefined;
     for (const e of this.sasByReqid.get(template.reqid) ?? []) {
-      const s = e.spec;
-      if (!s || s.proto !== template.proto || s.mode !== template.mode || s.reqid !== template.reqid) continue;
-      if (hex(s.src) !== srcHex || hex(s.dst) !== dstHex) continue;
-      if (s.selector && !selectorMatches(s.selector, flow)) continue;
-      if (!best || (best.softExpired && !e.softExpired) || (best.softExpired === e.softExpired && e.counters.addTime >= best.counters.addTime)) best = e;
+      if (!e.installed || e.proto !== template.proto || e.mode !== template.mode || e.reqid !== template.reqid) continue;
+      if (hex(e.src) !== srcHex || hex(e.dst) !== dstHex) continue;
+      if (e.selector && !selectorMatches(e.selector, flow)) continue;
+      if (!best || (best.softExpired && !e.softExpired) || (best.softExpired === e.softExpired && e.addTime >= best.addTime)) best = e;
     }
     return best;
   }
@@ -415,4 +453,21 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
       proto: template.proto, mode: template.mode, reqid: template.reqid, src, dst,
     });
   }
+}
+
+/**
+ * A template copied as a literal of its fields: a spread copy keeps its properties outside
+ * the object, in an array of their own, per template kept.
+ */
+function templateCopy(t: PolicyTemplate): PolicyTemplate {
+  const { proto, mode, reqid, level, src, dst } = t;
+  if (src !== undefined && dst !== undefined) return { proto, mode, reqid, level, src, dst };
+  return src === undefined && dst === undefined ? { proto, mode, reqid, level } : { ...t };
+}
+
+function sameTemplates(a: readonly PolicyTemplate[], b: readonly PolicyTemplate[]): boolean {
+  return a.length === b.length && a.every((t, i) => {
+    const u = b[i] as PolicyTemplate;
+    return t.proto === u.proto && t.mode === u.mode && t.reqid === u.reqid && t.level === u.level && t.src === u.src && t.dst === u.dst;
+  });
 }

@@ -1,4 +1,4 @@
-import { addressBytes, samePrefix } from './address';
+import { addressBytes, ipv4Value, samePrefix } from './address';
 import type { Prefix, Selector } from './sad-backend';
 
 /** A packet's addressing, as policies and transport-mode SAs see it. */
@@ -21,13 +21,18 @@ function bytesOf(address: string): Buffer {
   return b;
 }
 
-function prefixKey(p: Prefix): string {
-  return `${bytesOf(p.address).toString('hex')}/${p.prefixLength}`;
+/** The hex of the address's bytes; an IPv4 address straight from its value, without a Buffer. */
+function addressHex(address: string): string {
+  const v4 = ipv4Value(address, false);
+  return v4 !== undefined ? v4.toString(16).padStart(8, '0') : bytesOf(address).toString('hex');
 }
 
-/** One string per distinct (validated) selector, whatever the spelling of its IPv6 addresses. */
+/**
+ * One string per distinct (validated) selector, whatever the spelling of its IPv6 addresses.
+ * Joined, not a template literal: kept as a Map key, a template's rope holds a flattened copy besides.
+ */
 export function selectorKey(s: Selector): string {
-  return [prefixKey(s.src), prefixKey(s.dst), s.proto ?? '*', s.srcPort ?? '*', s.dstPort ?? '*'].join(' ');
+  return [addressHex(s.src.address), '/', s.src.prefixLength, ' ', addressHex(s.dst.address), '/', s.dst.prefixLength, ' ', s.proto ?? '*', ' ', s.srcPort ?? '*', ' ', s.dstPort ?? '*'].join('');
 }
 
 function prefixContains(p: Prefix, address: Buffer): boolean {

@@ -11,7 +11,7 @@ import {
   QuickModeInitiator, QuickModeResponder, type Arrival, type Effect, type ExchangeServices, type Phase1Options, type QuickModeOptions,
 } from '../../src/ike/exchange';
 import { outboundEntry, phase2Offer, type CapabilityOracle, type Phase2Offer } from '../../src/ike/policy';
-import type { IkeSa, IpsecSa } from '../../src/ike/sa';
+import type { IkeSa, NegotiatedIpsecSa } from '../../src/ike/sa';
 import { EngineRegistry } from '../../src/hw/engine-registry';
 
 export const ADDRESS_A = '192.0.2.1';
@@ -190,7 +190,7 @@ export function established(effects: readonly Effect[]): IkeSa | undefined {
   return e?.kind === 'established' ? e.ikeSa : undefined;
 }
 
-export function ipsecSaOf(effects: readonly Effect[]): IpsecSa | undefined {
+export function ipsecSaOf(effects: readonly Effect[]): NegotiatedIpsecSa | undefined {
   const e = effects.find((x) => x.kind === 'ipsec-sa');
   return e?.kind === 'ipsec-sa' ? e.sa : undefined;
 }
@@ -230,8 +230,8 @@ export function offerOf(gw: Gateway, from = '10.1.0.1', to = '10.2.0.1'): Phase2
 }
 
 export interface QuickModeRun extends PumpResult {
-  readonly saI: IpsecSa | undefined;
-  readonly saR: IpsecSa | undefined;
+  readonly saI: NegotiatedIpsecSa | undefined;
+  readonly saR: NegotiatedIpsecSa | undefined;
   readonly initiatorMachine: QuickModeInitiator;
   readonly responderMachine: QuickModeResponder;
 }

@@ -128,8 +128,8 @@ export interface Pair {
 /** Short retransmission waits: 1, 2, 4 s of fake time, then give up. */
 export const TEST_RETRANSMIT: RetransmitPolicy = { initialTimeoutMs: 1000, backoff: 2, retries: 2 };
 
-/** Key manager options a test may add (e.g. a key log file). */
-export type SideOptions = Pick<KeyManagerOptions, 'keyLogFile'>;
+/** Key manager options a test may add (e.g. a key log file, another retransmission schedule). */
+export type SideOptions = Pick<KeyManagerOptions, 'keyLogFile' | 'retransmit' | 'initiationLimit'>;
 
 /** A gateway's key manager on the network, its socket open and its policies installed. */
 export async function startSide(gw: Gateway, net: FakeNetwork, clock: FakeClock, extra: SideOptions = {}): Promise<Side> {

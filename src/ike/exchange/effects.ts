@@ -1,5 +1,5 @@
 import type { CookiePair, IkeSa } from '../sa/ike-sa';
-import type { IpsecSa } from '../sa/ipsec-sa';
+import type { NegotiatedIpsecSa } from '../sa/ipsec-sa';
 import type { IpsecProtocol } from '../policy/ipsec-transform';
 import type { ExchangeError } from './exchange-error';
 
@@ -36,7 +36,7 @@ export type Effect =
   | { readonly kind: 'send'; readonly bytes: Buffer }
   | { readonly kind: 'float-to-nat-t' }
   | { readonly kind: 'established'; readonly ikeSa: IkeSa }
-  | { readonly kind: 'ipsec-sa'; readonly sa: IpsecSa }
+  | { readonly kind: 'ipsec-sa'; readonly sa: NegotiatedIpsecSa }
   | { readonly kind: 'failed'; readonly error: ExchangeError }
   | { readonly kind: 'ignored'; readonly error: ExchangeError }
   | { readonly kind: 'initial-contact'; readonly ikeCookies: CookiePair }

@@ -9,7 +9,9 @@ import { readSuiteTransform, suiteTransform } from '../policy/isakmp-transform';
 import { localIdentity } from '../policy/local-identity';
 import { presharedKeyFor } from '../policy/preshared-key';
 import { IKE_PORT, NAT_T_PORT, type Endpoint } from '../sa/endpoint';
-import { natDetected, type CookiePair, type IkeSa, type IkeSaKeys, type Role } from '../sa/ike-sa';
+import { keptKeys, natDetected, type CookiePair, type IkeSa, type Phase1Keys, type Role } from '../sa/ike-sa';
+import { UsedMessageIds } from '../sa/message-ids';
+import { sharedValue } from '../sa/shared-values';
 import {
   attributeNumber, basicAttribute, decodeAttributes, decodeBody, Doi, encodeAttributes, encodeIdentification, encodeMessage,
   encodeSecurityAssociation, ExchangeType, Flag, IkeAttribute, LifeType, NotifyType, numberAttribute, PayloadType, ProtocolId,
@@ -54,7 +56,7 @@ export class Phase1Negotiation {
   remoteId: Identity | undefined;
   niB: Buffer = Buffer.alloc(0);
   nrB: Buffer = Buffer.alloc(0);
-  keys: IkeSaKeys | undefined;
+  keys: Phase1Keys | undefined;
   crypto: MessageCrypto | undefined;
   outcome: 'established' | 'failed' | undefined;
   /** Responder: our lifetime is shorter than the offered one, so the initiator is told. */
@@ -293,18 +295,21 @@ export class Phase1Negotiation {
   }
 
   hashI(idii: IdentificationPayload): Buffer {
-    return hashI(this.requireSuite().hash, (this.keys as IkeSaKeys).skeyid, this.hashInput(), encodeIdentification(idii));
+    return hashI(this.requireSuite().hash, (this.keys as Phase1Keys).skeyid, this.hashInput(), encodeIdentification(idii));
   }
 
   hashR(idir: IdentificationPayload): Buffer {
-    return hashR(this.requireSuite().hash, (this.keys as IkeSaKeys).skeyid, this.hashInput(), encodeIdentification(idir));
+    return hashR(this.requireSuite().hash, (this.keys as Phase1Keys).skeyid, this.hashInput(), encodeIdentification(idir));
   }
 
   ikeSa(now: number): IkeSa {
     const suite = this.requireSuite();
     if (!this.keys || !this.crypto || !this.remoteId) throw new Error('IKE SA requested before phase 1 completed');
     this.outcome = 'established';
-    const { priority: _priority, ...policy } = suite;
+    // Literals rather than spreads here: a spread copy keeps its properties in an array of
+    // their own beside the object, and a gateway keeps thousands of these SAs.
+    const { encryption, hash, authentication, group, lifetime } = suite;
+    const { natLocal, natRemote } = this.nat;
     return {
       cookies: this.cookies,
       role: this.role,
@@ -313,13 +318,13 @@ export class Phase1Negotiation {
       remote: this.remote,
       localId: this.localId,
       remoteId: this.remoteId,
-      policy,
-      keys: this.keys,
+      policy: sharedValue({ encryption, hash, authentication, group, lifetime }),
+      keys: keptKeys(this.keys),
       ivs: this.crypto.ivs,
-      natT: { dialect: this.dialect, ...this.nat, forced: this.options.forceEncapsulation === true },
+      natT: sharedValue({ dialect: this.dialect, natLocal, natRemote, forced: this.options.forceEncapsulation === true }),
       createdAt: now,
       expiresAt: now + suite.lifetime * 1000,
-      messageIds: new Set(),
+      messageIds: new UsedMessageIds(),
     };
   }
 

@@ -11,7 +11,7 @@ import type { Phase2Offer } from '../policy/phase2-offer';
 import { selectPhase2, type Phase2Selection } from '../policy/phase2-select';
 import { hostProxy, type ProxyId } from '../policy/proxy-id';
 import { natDetected, type IkeSa } from '../sa/ike-sa';
-import type { IpsecProtocolSa, IpsecSa } from '../sa/ipsec-sa';
+import type { IpsecProtocolSa, KeyedIpsecDirection, NegotiatedIpsecSa } from '../sa/ipsec-sa';
 import {
   decodeAttributes, Doi, encodeAttributes, encodeBody, encodeIdentification, ExchangeType, Flag, IdType, NotifyType, PayloadType,
   splitMessage, WireError, type Header, type IdentificationPayload, type NatOriginalAddressPayload, type Payload,
@@ -70,7 +70,7 @@ interface SaPlan {
 }
 
 /** KEYMAT per direction (RFC 2409 5.5): each SPI keys the SA whose receiver chose it. */
-function ipsecSa(ikeSa: IkeSa, messageId: number, plan: SaPlan, now: number): IpsecSa {
+function ipsecSa(ikeSa: IkeSa, messageId: number, plan: SaPlan, now: number): NegotiatedIpsecSa {
   const keysFor = (p: ProtocolPlan, spi: Buffer) => {
     const input = { protocol: PROTOCOL_ID[p.protocol], spi, niB: plan.niB, nrB: plan.nrB, ...(plan.pfsSecret ? { pfsSharedSecret: plan.pfsSecret } : {}) };
     try {
@@ -80,7 +80,7 @@ function ipsecSa(ikeSa: IkeSa, messageId: number, plan: SaPlan, now: number): Ip
       throw e;
     }
   };
-  const protocols: IpsecProtocolSa[] = plan.protocols.map((p) => ({
+  const protocols: IpsecProtocolSa<KeyedIpsecDirection>[] = plan.protocols.map((p) => ({
     protocol: p.protocol,
     transformId: p.suite.transformId,
     algorithms: p.suite.keys,
@@ -233,7 +233,7 @@ export class QuickModeInitiator {
   private dhPair: DhKeyPair | undefined;
   private ids: [IdentificationPayload, IdentificationPayload] | undefined;
   private pending: Buffer | undefined;
-  private confirmed: IpsecSa | undefined;
+  private confirmed: NegotiatedIpsecSa | undefined;
 
   constructor(ctx: QuickModeContext, readonly offer: Phase2Offer, private readonly options: QuickModeOptions = {}) {
     this.q = new QuickModeCore(ctx, 'initiator');
@@ -374,7 +374,7 @@ export class QuickModeInitiator {
     if (!payloadsOf(payloads, PayloadType.N).some((n) => n.notifyType === NotifyType.CONNECTED)) drop('expected a CONNECTED notification');
     this.q.cache.remember(datagram, []);
     this.finish();
-    return [{ kind: 'ipsec-sa', sa: this.confirmed as IpsecSa }];
+    return [{ kind: 'ipsec-sa', sa: this.confirmed as NegotiatedIpsecSa }];
   }
 
   private finish(): void {
@@ -453,7 +453,7 @@ export class QuickModeResponder {
   private nrB: Buffer = Buffer.alloc(0);
   private commit = false;
   private pending: Buffer | undefined;
-  private sa: IpsecSa | undefined;
+  private sa: NegotiatedIpsecSa | undefined;
   private offered: { protocolId: number; spi: Buffer } | undefined;
 
   constructor(ctx: QuickModeContext) {
@@ -576,7 +576,7 @@ export class QuickModeResponder {
       drop('HASH(3) does not verify', NotifyType.INVALID_HASH_INFORMATION);
     }
     accept(this.q.crypto, split);
-    const sa = this.sa as IpsecSa;
+    const sa = this.sa as NegotiatedIpsecSa;
     const effects: Effect[] = [{ kind: 'ipsec-sa', sa }];
     const answers: Buffer[] = [];
     if (split.header.flags & Flag.COMMIT || this.commit) {

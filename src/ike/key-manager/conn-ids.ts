@@ -1,4 +1,4 @@
-import { cookieKey, type IkeSa } from '../sa/ike-sa';
+import type { IkeSa } from '../sa/ike-sa';
 import type { IpsecSa } from '../sa/ipsec-sa';
 
 /**
@@ -8,19 +8,20 @@ import type { IpsecSa } from '../sa/ipsec-sa';
 export class ConnIds {
   private nextIke = 1001;
   private nextIpsec = 2001;
-  private readonly ike = new Map<string, number>();
+  /** By the SA record (the SA table's), as the IPsec ones: no cookie-pair key string per SA. */
+  private readonly ike = new WeakMap<IkeSa, number>();
   private readonly ipsec = new WeakMap<IpsecSa, number>();
 
   assignIke(sa: IkeSa): void {
-    this.ike.set(cookieKey(sa.cookies), this.nextIke++);
+    this.ike.set(sa, this.nextIke++);
   }
 
   forgetIke(sa: IkeSa): void {
-    this.ike.delete(cookieKey(sa.cookies));
+    this.ike.delete(sa);
   }
 
   ikeOf(sa: IkeSa): number {
-    return this.ike.get(cookieKey(sa.cookies)) ?? 0;
+    return this.ike.get(sa) ?? 0;
   }
 
   assignIpsec(sa: IpsecSa): void {

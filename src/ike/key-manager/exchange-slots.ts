@@ -67,14 +67,19 @@ export interface QuickSlot extends SlotBase {
 
 export type Slot = Phase1Slot | QuickSlot;
 
+/*
+ * Keys are joined: a template literal would make a rope, which as a kept Map key (here and in
+ * the duplicate detector) holds its flattened copy besides.
+ */
+
 /** A phase-1 exchange is the initiator's cookie from one peer address. */
 export function phase1Key(peer: string, initiatorCookie: Buffer): string {
-  return `p1 ${peer} ${initiatorCookie.toString('hex')}`;
+  return ['p1', peer, initiatorCookie.toString('hex')].join(' ');
 }
 
 /** A Quick Mode is its IKE SA and message ID. */
 export function quickKey(cookies: CookiePair, messageId: number): string {
-  return `qm ${cookieKey(cookies)} ${messageId}`;
+  return ['qm', cookieKey(cookies), messageId].join(' ');
 }
 
 /** The live exchanges by key, and how many phase-1 exchanges each peer has running. */

@@ -17,7 +17,8 @@ export function proxyIdent(p: ProxyId): string {
 
 /** A flow between two proxies with a peer: what one IPsec SA bundle (and its rekeys) protects. */
 export function flowKey(peer: string, local: ProxyId, remote: ProxyId): string {
-  return `${peer} ${proxyIdent(local)} ${proxyIdent(remote)}`;
+  // Joined: kept as a Map key, a template literal's rope would hold its flattened copy besides.
+  return [peer, proxyIdent(local), proxyIdent(remote)].join(' ');
 }
 
 /** A bundle's SPIs for a log line: "esp in 0x... out 0x...", per protocol. */

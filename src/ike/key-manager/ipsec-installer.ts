@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { SadBackend, SaId } from '../../kernel/sad-backend';
+import type { SadBackend, SaId, SaSpec } from '../../kernel/sad-backend';
 import { SadError } from '../../kernel/sad-error';
 import type { IpsecProtocol } from '../policy/ipsec-transform';
-import type { IpsecSa } from '../sa/ipsec-sa';
+import type { IpsecSa, NegotiatedIpsecSa } from '../sa/ipsec-sa';
 import type { PortMap } from './port-map';
 import { saId, saSpec } from './sa-specs';
 
@@ -16,6 +16,11 @@ export interface ReservedSpis {
 /** Removal of something already gone is fine: the kernel (or a peer's Delete) got there first. */
 function gone(err: unknown): boolean {
   return err instanceof SadError && (err.code === 'ESRCH' || err.code === 'ENOENT');
+}
+
+/** An SA's identity for a log record, the SPI in hex. */
+function saFields(id: SaId): Record<string, string> {
+  return { src: id.src, dst: id.dst, proto: id.proto, spi: `0x${id.spi.toString(16)}` };
 }
 
 /**
@@ -50,12 +55,12 @@ export class IpsecInstaller {
   }
 
   /** Installs every protocol of the bundle in both directions; on failure removes what went in and rethrows. */
-  async install(sa: IpsecSa, placement: { reqid: number; ports: PortMap; softFraction: number }): Promise<void> {
+  async install(sa: NegotiatedIpsecSa, placement: { reqid: number; ports: PortMap; softFraction: number }): Promise<void> {
     const done: SaId[] = [];
     try {
       for (const p of sa.protocols) {
         // The inbound SA completes the larval one its SPI reserved; the outbound SA is new.
-        await this.backend.updateSa(saSpec(sa, p, 'inbound', placement));
+        await this.completeReserved(saSpec(sa, p, 'inbound', placement));
         done.push(saId(sa, p, 'inbound'));
         await this.backend.addSa(saSpec(sa, p, 'outbound', placement));
         done.push(saId(sa, p, 'outbound'));
@@ -74,11 +79,27 @@ export class IpsecInstaller {
     }
   }
 
+  /**
+   * The kernel drops a larval SA it has not seen completed within net.core.xfrm_acq_expires
+   * (30 s), while a Quick Mode under loss may wait longer for its last message (a responder
+   * repeats message 2 for up to its whole retransmission span). The SPI is then free again,
+   * and the SA is added with it; EEXIST if another reservation took it meanwhile.
+   */
+  private async completeReserved(spec: SaSpec): Promise<void> {
+    try {
+      await this.backend.updateSa(spec);
+    } catch (err) {
+      if (!(err instanceof SadError && err.code === 'ESRCH')) throw err;
+      this.log.info({ sa: saFields(spec) }, 'the reserved inbound SPI lapsed in the kernel: adding the SA with it');
+      await this.backend.addSa(spec);
+    }
+  }
+
   private async quietDelete(id: SaId): Promise<void> {
     try {
       await this.backend.deleteSa(id);
     } catch (err) {
-      if (!gone(err)) this.log.error({ sa: { ...id, spi: `0x${id.spi.toString(16)}` }, err: (err as Error).message }, 'cannot remove an IPsec SA from the kernel');
+      if (!gone(err)) this.log.error({ sa: saFields(id), err: (err as Error).message }, 'cannot remove an IPsec SA from the kernel');
     }
   }
 }

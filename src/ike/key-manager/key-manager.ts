@@ -16,12 +16,13 @@ import { isErrorNotify, notifyName } from '../exchange/payloads';
 import { QuickModeInitiator, QuickModeResponder } from '../exchange/quick-mode';
 import { routeDatagram, type Route } from '../exchange/route';
 import type { CapabilityOracle } from '../policy/capabilities';
+import { entryNamesPeer, responderEntries } from '../policy/crypto-map-lookup';
 import { phase1Plan } from '../policy/exchange-mode';
 import type { IpsecProtocol } from '../policy/ipsec-transform';
 import { phase2Offer } from '../policy/phase2-offer';
 import { IKE_PORT, NAT_T_PORT, type Endpoint } from '../sa/endpoint';
 import { cookieKey, natDetected, type CookiePair, type IkeSa } from '../sa/ike-sa';
-import type { IpsecSa } from '../sa/ipsec-sa';
+import { withoutKeys, type IpsecSa, type NegotiatedIpsecSa } from '../sa/ipsec-sa';
 import { SaTable } from '../sa/sa-table';
 import { DuplicateDetector } from '../transport/duplicate-detector';
 import { HalfOpenLimiter, type HalfOpenLimits } from '../transport/half-open-limit';
@@ -31,6 +32,7 @@ import type { UdpPeer } from '../transport/udp-endpoint';
 import { ConnIds } from './conn-ids';
 import { ExchangeSlots, phase1Key, quickKey, type Phase1Machine, type Phase1Slot, type QuickModeRequest, type QuickSlot, type Slot } from './exchange-slots';
 import { bundleSpis, flowKey, identityKey } from './flows';
+import { IkeDeadlines } from './ike-deadlines';
 import { IpsecInstaller, type ReservedSpis } from './ipsec-installer';
 import { ipsecSelected, type IpsecSelection } from './ipsec-selection';
 import { localAddressFor } from './local-address';
@@ -41,7 +43,6 @@ import { AutoUpSchedule, type FlowState } from './auto-up';
 import { KeyLog } from './key-log';
 import { Reqids } from './reqids';
 import { spiBuffer } from './sa-specs';
-import { proxySelector } from './selectors';
 import { SerialQueue } from './serial-queue';
 
 export interface KeyManagerOptions {
@@ -139,8 +140,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
   private readonly waiting = new Map<string, QuickModeRequest[]>();
   /** Flows being negotiated (queued or in a Quick Mode). */
   private readonly negotiating = new Set<string>();
-  /** Per IKE SA: cancel its rekey and expiry timers and its NAT keepalive. */
-  private readonly ikeTimers = new Map<string, Array<() => void>>();
+  /** Per IKE SA: its rekey and expiry, and its NAT keepalive. */
+  private readonly ikeDeadlines: IkeDeadlines;
   private readonly rekeyed = new WeakSet<IpsecSa>();
   /** The peer identity (identityKey) each bundle was negotiated with, for INITIAL-CONTACT. */
   private readonly ipsecIdentity = new WeakMap<IpsecSa, string>();
@@ -176,6 +177,10 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       return configured === undefined ? options.halfOpen ?? {} : { ...options.halfOpen, total: configured };
     });
     this.keyLog = options.keyLogFile !== undefined ? new KeyLog(options.keyLogFile, this.log) : undefined;
+    this.ikeDeadlines = new IkeDeadlines(this.clock, {
+      rekey: (sa) => this.queue.post(() => this.rekeyIke(sa)),
+      expire: (sa) => this.queue.post(() => this.removeIke(sa, true, 'lifetime expired')),
+    });
     this.installer = new IpsecInstaller(this.backend, this.log);
     this.policies = new PolicySync(this.backend, this.log);
     this.backend.on('acquire', this.onAcquire);
@@ -609,13 +614,9 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     // The initiator renews at 80-85% of the lifetime, the responder only at 88-93% if the
     // initiator has not: the peers do not both start a phase 1.
     const rekeyAt = sa.createdAt + Math.floor(lifetime * ((sa.role === 'initiator' ? 0.8 : 0.88) + 0.05 * this.jitter()));
-    const timers = [
-      armAt(this.clock, rekeyAt, () => this.queue.post(() => this.rekeyIke(sa))),
-      armAt(this.clock, sa.expiresAt, () => this.queue.post(() => this.removeIke(sa, true, 'lifetime expired'))),
-    ];
     // RFC 3948 4: the side behind the NAT keeps its mapping open.
-    if (this.socket && natDetected(sa.natT) && sa.natT.natLocal) timers.push(this.socket.startKeepalive(this.ports.route(sa.local, sa.remote).to));
-    this.ikeTimers.set(cookieKey(sa.cookies), timers);
+    const keepalive = this.socket && natDetected(sa.natT) && sa.natT.natLocal ? this.socket.startKeepalive(this.ports.route(sa.local, sa.remote).to) : undefined;
+    this.ikeDeadlines.add(sa, rekeyAt, keepalive);
     const suite = `${sa.policy.encryption}/${sa.policy.hash}/group ${sa.policy.group}/${sa.policy.lifetime}s`;
     this.log.info({ ...this.saFields(sa), exchange: sa.exchange, role: sa.role, suite, natT: natDetected(sa.natT) }, `IKE SA with ${sa.remote.address} established`);
   }
@@ -625,17 +626,19 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.log.error(this.errorFields(error), `negotiation failed: ${error.message}`);
   }
 
-  private async installIpsec(sa: IpsecSa, scope: Scope): Promise<void> {
+  private async installIpsec(negotiated: NegotiatedIpsecSa, scope: Scope): Promise<void> {
     const slot = scope.slot;
     if (slot?.kind !== 'quick') throw new Error('an IPsec SA came from outside a Quick Mode');
     slot.outcome = 'done';
+    // What the key manager keeps: once installed, the backend holds the keys.
+    const sa = withoutKeys(negotiated);
     const reqid = this.reqids.of(flowKey(sa.remote.address, sa.localProxy, sa.remoteProxy));
     // Soft expiry (the rekey) at 80-88% (initiator) or 90-95% (responder) of the lifetime:
     // the side that negotiated the SA renews it, and the other one then finds the new SA
     // and does not start a second negotiation.
     const softFraction = sa.role === 'initiator' ? 0.8 + 0.08 * this.jitter() : 0.9 + 0.05 * this.jitter();
     try {
-      await this.installer.install(sa, { reqid, ports: this.ports, softFraction });
+      await this.installer.install(negotiated, { reqid, ports: this.ports, softFraction });
     } catch (err) {
       this.log.error({ ...this.saFields(slot.ikeSa), msgid: sa.messageId.toString(16), err: (err as Error).message }, 'cannot install the negotiated IPsec SAs');
       // The peer holds them now: tell it they are gone.
@@ -798,9 +801,25 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     for (const [peer, local] of this.phase1Backlog) {
       if (this.closed || this.slots.initiatingPhase1() >= this.initiationLimit) return;
       this.phase1Backlog.delete(peer);
+      this.dropUnconfigured(peer);
       // Its Quick Modes may have gone meanwhile, or another phase 1 with the peer begun.
       if (this.waiting.has(peer) && this.slots.phase1Count(peer) === 0) await this.startPhase1(peer, local);
     }
+  }
+
+  /** Drops a peer's waiting Quick Modes whose crypto map entry the operator removed (or changed) while they waited. */
+  private dropUnconfigured(peer: string): void {
+    const queue = this.waiting.get(peer);
+    if (!queue) return;
+    const config = this.config();
+    const kept = queue.filter((request) => {
+      if (stillConfigured(config, request)) return true;
+      this.negotiating.delete(request.flow);
+      this.log.info({ peer, map: `${request.offer.ref.tag} ${request.offer.ref.seq}` }, `no negotiation with ${peer}: its crypto map entry went while it waited`);
+      return false;
+    });
+    if (kept.length > 0) this.waiting.set(peer, kept);
+    else this.waiting.delete(peer);
   }
 
   private async startPhase1(peer: string, local: string): Promise<void> {
@@ -903,9 +922,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     if (this.table.ikeByCookies(sa.cookies) !== sa) return;
     if (tellPeer) this.transmitFor(sa, deleteIkeSaMessage(sa, this.random));
     this.table.removeIke(sa.cookies);
-    const key = cookieKey(sa.cookies);
-    for (const cancel of this.ikeTimers.get(key) ?? []) cancel();
-    this.ikeTimers.delete(key);
+    this.ikeDeadlines.remove(sa);
     this.connIds.forgetIke(sa);
     for (const slot of this.slots.quickUnder(sa)) await this.closeSlot(slot);
     this.log.info(this.saFields(sa), `IKE SA with ${sa.remote.address} deleted: ${reason}`);
@@ -920,8 +937,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     }
     this.table.removeIpsec(sa);
     await this.installer.remove(sa);
-    const selector = proxySelector(sa.localProxy, sa.remoteProxy);
-    if (selector && !this.policies.originOf(selector)) await this.syncPolicies();
+    await this.policies.removeSa(this.reqids, sa);
     this.log.info({ peer: sa.remote.address, spis: bundleSpis(sa) }, `IPsec SA with ${sa.remote.address} deleted: ${reason}`);
     // An auto-up tunnel that went down comes up again.
     this.pokeAutoUp();
@@ -935,7 +951,7 @@ function hasAutoUp(config: Readonly<Config>): boolean {
 /** Crypto map entries by "tag seq", per frozen list of crypto maps (the router's are: built once for each). */
 const entryIndexes = new WeakMap<readonly CryptoMap[], Map<string, CryptoMapEntry>>();
 
-function entryOf(config: Readonly<Config>, origin: PolicyOrigin): CryptoMapEntry | undefined {
+function entryOf(config: Readonly<Config>, origin: { readonly tag: string; readonly seq: number }): CryptoMapEntry | undefined {
   if (!Object.isFrozen(config.cryptoMaps)) return config.cryptoMaps.find((m) => m.tag === origin.tag)?.entries.find((e) => e.seq === origin.seq);
   let index = entryIndexes.get(config.cryptoMaps);
   if (!index) {
@@ -944,6 +960,16 @@ function entryOf(config: Readonly<Config>, origin: PolicyOrigin): CryptoMapEntry
     entryIndexes.set(config.cryptoMaps, index);
   }
   return index.get(`${origin.tag} ${origin.seq}`);
+}
+
+/** Whether the crypto map entry a request came from is still applied and still names its peer. */
+function stillConfigured(config: Readonly<Config>, request: QuickModeRequest): boolean {
+  const { ref } = request.offer;
+  const { dynamic } = ref;
+  // Dynamic map entries are few: the responder's lookup decides. Static ones, thousands on a hub, go by the index.
+  if (dynamic) return responderEntries(config, request.local, request.peer).some((r) => r.tag === ref.tag && r.seq === ref.seq && r.dynamic?.tag === dynamic.tag && r.dynamic.seq === dynamic.seq);
+  const entry = entryOf(config, ref);
+  return entry !== undefined && entry.dynamicMap === undefined && config.interfaces.some((i) => i.cryptoMap === ref.tag) && entryNamesPeer(config, entry, request.peer);
 }
 
 function reservedSpi(spis: ReservedSpis, protocol: IpsecProtocol): Buffer {

@@ -59,15 +59,18 @@ function templates(bundle: Bundle, src: string, dst: string): PolicyTemplate[] {
  * the traffic passes in clear.
  */
 function policies(selector: Selector, bundle: Bundle | undefined, local: string, peer: string, priority: number): PolicySpec[] {
-  const spec = (s: Selector, dir: PolicySpec['dir'], src: string, dst: string): PolicySpec =>
-    ({ selector: s, dir, action: 'allow', priority, templates: bundle ? templates(bundle, src, dst) : [] });
-  const out = [spec(selector, 'out', local, peer), spec(reversed(selector), 'in', peer, local)];
-  if (bundle?.mode === 'tunnel') out.push(spec(reversed(selector), 'fwd', peer, local));
+  const spec = (s: Selector, dir: PolicySpec['dir'], t: PolicyTemplate[]): PolicySpec => ({ selector: s, dir, action: 'allow', priority, templates: t });
+  // In and fwd share their selector and templates: one copy per tunnel, not two.
+  const back = reversed(selector);
+  const inbound = bundle ? templates(bundle, peer, local) : [];
+  const out = [spec(selector, 'out', bundle ? templates(bundle, local, peer) : []), spec(back, 'in', inbound)];
+  if (bundle?.mode === 'tunnel') out.push(spec(back, 'fwd', inbound));
   return out;
 }
 
+/** Policy keys are joined: kept as Map keys, a template literal's rope would hold its flattened copy besides. */
 function policyKey(spec: PolicySpec): string {
-  return `${spec.dir} ${selectorKey(spec.selector)}`;
+  return [spec.dir, selectorKey(spec.selector)].join(' ');
 }
 
 /**
@@ -122,15 +125,50 @@ export function desiredPolicies(
  */
 function saPolicies(reqids: Reqids, sa: IpsecSa, present: (key: string) => boolean): PolicySpec[] {
   const selector = proxySelector(sa.localProxy, sa.remoteProxy);
-  if (!selector || present(`out ${selectorKey(selector)}`)) return [];
+  if (!selector || present(outKey(selector))) return [];
   const reqid = reqids.of(flowKey(sa.remote.address, sa.localProxy, sa.remoteProxy));
   const bundle: Bundle = { protocols: sa.protocols.map((p) => p.protocol), mode: sa.mode, reqid };
   return policies(selector, bundle, sa.local.address, sa.remote.address, SA_PRIORITY);
 }
 
-/** Keeps the kernel's policies equal to the desired set, changing only what differs. */
+function outKey(selector: Selector): string {
+  return ['out', selectorKey(selector)].join(' ');
+}
+
+/** The keys of every policy `policies` may make for a selector's traffic. */
+function selectorPolicyKeys(selector: Selector): string[] {
+  const back = selectorKey(reversed(selector));
+  return [outKey(selector), ['in', back].join(' '), ['fwd', back].join(' ')];
+}
+
+function sameTemplates(a: readonly PolicyTemplate[], b: readonly PolicyTemplate[]): boolean {
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i] as PolicyTemplate;
+    return x.proto === y.proto && x.mode === y.mode && x.reqid === y.reqid && x.level === y.level && x.src === y.src && x.dst === y.dst;
+  });
+}
+
+/** Equal specs of one key (so with equal selectors and directions). */
+function sameSpec(a: PolicySpec, b: PolicySpec): boolean {
+  return a.action === b.action && a.priority === b.priority && sameTemplates(a.templates, b.templates)
+    && JSON.stringify(a.lifetimes) === JSON.stringify(b.lifetimes);
+}
+
+/**
+ * Keeps the kernel's policies equal to the desired set, changing only what differs. Between
+ * full passes (apply, on configuration changes) SAs come and go one at a time (addSa,
+ * removeSa), each changing only the policies of its own traffic: with thousands of
+ * dynamic-map tunnels, a full pass per SA made setting them up, and clearing them, quadratic.
+ */
 export class PolicySync {
   private readonly installed = new Map<string, DesiredPolicy>();
+  /** Keys of the policies crypto map lines call for (as of the last apply): no SA replaces them. */
+  private readonly lineKeys = new Set<string>();
+  /**
+   * The SAs with a selector, by its outbound policy key, in the order they came (the SA
+   * table's): the first one's policies stand for that traffic, as in desiredPolicies.
+   */
+  private readonly saGroups = new Map<string, Set<IpsecSa>>();
 
   constructor(
     private readonly backend: SadBackend,
@@ -138,51 +176,75 @@ export class PolicySync {
   ) {}
 
   async apply(desired: ReadonlyMap<string, DesiredPolicy>): Promise<void> {
+    this.lineKeys.clear();
+    for (const [key, p] of desired) if (p.origin) this.lineKeys.add(key);
     for (const [key, p] of [...this.installed]) {
-      if (desired.has(key)) continue;
-      try {
-        await this.backend.deletePolicy(p.spec.selector, p.spec.dir);
-      } catch (err) {
-        if (!(err instanceof SadError && err.code === 'ENOENT')) this.log.error({ policy: key, err: (err as Error).message }, 'cannot remove an IPsec policy');
-      }
-      this.installed.delete(key);
+      if (!desired.has(key)) await this.remove(key, p);
     }
-    for (const [key, p] of desired) {
+    for (const [key, p] of desired) await this.install(key, p);
+  }
+
+  /** A new SA (now in the SA table): its policies, as desiredPolicies would list them. */
+  async addSa(reqids: Reqids, sa: IpsecSa): Promise<void> {
+    const selector = proxySelector(sa.localProxy, sa.remoteProxy);
+    if (!selector) return;
+    const key = outKey(selector);
+    const group = this.saGroups.get(key) ?? new Set<IpsecSa>();
+    group.add(sa);
+    this.saGroups.set(key, group);
+    await this.syncSelector(reqids, selector);
+  }
+
+  /** An SA gone from the SA table: its policies go, or pass to the next SA with its traffic. */
+  async removeSa(reqids: Reqids, sa: IpsecSa): Promise<void> {
+    const selector = proxySelector(sa.localProxy, sa.remoteProxy);
+    if (!selector) return;
+    const key = outKey(selector);
+    const group = this.saGroups.get(key);
+    if (!group?.delete(sa)) return;
+    if (group.size === 0) this.saGroups.delete(key);
+    await this.syncSelector(reqids, selector);
+  }
+
+  /** The policies of one selector's traffic brought to what a full pass would make them. */
+  private async syncSelector(reqids: Reqids, selector: Selector): Promise<void> {
+    const first = this.saGroups.get(outKey(selector))?.values().next().value;
+    const wanted = new Map<string, PolicySpec>();
+    if (first) for (const spec of saPolicies(reqids, first, (key) => this.lineKeys.has(key))) wanted.set(policyKey(spec), spec);
+    for (const key of selectorPolicyKeys(selector)) {
+      if (this.lineKeys.has(key)) continue;
+      const spec = wanted.get(key);
       const current = this.installed.get(key);
-      if (!current || JSON.stringify(current.spec) !== JSON.stringify(p.spec)) {
-        try {
-          await this.backend.updatePolicy(p.spec);
-        } catch (err) {
-          this.log.error({ policy: key, err: (err as Error).message }, 'cannot install an IPsec policy');
-          continue;
-        }
-      }
-      this.installed.set(key, p);
+      if (spec) await this.install(key, { spec });
+      else if (current) await this.remove(key, current);
     }
   }
 
-  /**
-   * A new SA's own policies (see saPolicies), as a full apply(desiredPolicies(...)) would add
-   * them, without recomputing every policy: with thousands of dynamic-map tunnels, one full
-   * pass per new SA made setting them up quadratic.
-   */
-  async addSa(reqids: Reqids, sa: IpsecSa): Promise<void> {
-    for (const spec of saPolicies(reqids, sa, (key) => this.installed.has(key))) {
-      const key = policyKey(spec);
-      if (this.installed.has(key)) continue;
+  private async install(key: string, p: DesiredPolicy): Promise<void> {
+    const current = this.installed.get(key);
+    if (!current || !sameSpec(current.spec, p.spec)) {
       try {
-        await this.backend.updatePolicy(spec);
+        await this.backend.updatePolicy(p.spec);
       } catch (err) {
         this.log.error({ policy: key, err: (err as Error).message }, 'cannot install an IPsec policy');
-        continue;
+        return;
       }
-      this.installed.set(key, { spec });
     }
+    this.installed.set(key, p);
+  }
+
+  private async remove(key: string, p: DesiredPolicy): Promise<void> {
+    try {
+      await this.backend.deletePolicy(p.spec.selector, p.spec.dir);
+    } catch (err) {
+      if (!(err instanceof SadError && err.code === 'ENOENT')) this.log.error({ policy: key, err: (err as Error).message }, 'cannot remove an IPsec policy');
+    }
+    this.installed.delete(key);
   }
 
   /** The crypto map line behind the outbound policy of a selector (an ACQUIRE quotes it). */
   originOf(selector: Selector): PolicyOrigin | undefined {
-    return this.installed.get(`out ${selectorKey(selector)}`)?.origin;
+    return this.installed.get(outKey(selector))?.origin;
   }
 
   /** Every crypto map line with an outbound policy, in priority order. */

@@ -2,7 +2,7 @@ import type { EspAuthTransform, EspCipherTransform } from '../../config/algorith
 import { kernelCipher, kernelIntegrity } from '../../kernel/kernel-algorithms';
 import type { EncryptionAlgorithm, IntegrityAlgorithm, SaId, SaLifetimes, SaSpec } from '../../kernel/sad-backend';
 import type { EspCipher, IpsecIntegrity, IpsecTransform } from '../crypto/keymat';
-import type { IpsecDirection, IpsecProtocolSa, IpsecSa } from '../sa/ipsec-sa';
+import type { IpsecProtocolSa, IpsecSa, KeyedIpsecDirection } from '../sa/ipsec-sa';
 import type { PortMap } from './port-map';
 import { proxySelector } from './selectors';
 
@@ -29,7 +29,7 @@ export function spiBuffer(spi: number): Buffer {
   return b;
 }
 
-function encryption(algorithms: IpsecTransform, keys: IpsecDirection['keys']): EncryptionAlgorithm | undefined {
+function encryption(algorithms: IpsecTransform, keys: KeyedIpsecDirection['keys']): EncryptionAlgorithm | undefined {
   if (!algorithms.cipher) return undefined;
   if (algorithms.cipher === 'seal') throw new Error('esp-seal has no kernel implementation and is never negotiated');
   const transform = CIPHER_TRANSFORMS[algorithms.cipher];
@@ -39,7 +39,7 @@ function encryption(algorithms: IpsecTransform, keys: IpsecDirection['keys']): E
   return { name: choice.name, key: keys.encryptionKey, ...(choice.icvBits !== undefined ? { icvBits: choice.icvBits } : {}) };
 }
 
-function integrity(algorithms: IpsecTransform, keys: IpsecDirection['keys']): IntegrityAlgorithm | undefined {
+function integrity(algorithms: IpsecTransform, keys: KeyedIpsecDirection['keys']): IntegrityAlgorithm | undefined {
   if (!algorithms.integrity) return undefined;
   const choice = kernelIntegrity(INTEGRITY_TRANSFORMS[algorithms.integrity]);
   return { name: choice.name, key: keys.integrityKey, truncationBits: choice.truncationBits };
@@ -79,7 +79,7 @@ function peerOriginalAddress(sa: IpsecSa): string | undefined {
 /** One direction of one protocol as the backend installs it. */
 export function saSpec(
   sa: IpsecSa,
-  p: IpsecProtocolSa,
+  p: IpsecProtocolSa<KeyedIpsecDirection>,
   direction: 'inbound' | 'outbound',
   placement: { readonly reqid: number; readonly ports: PortMap; readonly softFraction: number },
 ): SaSpec {

@@ -2,6 +2,7 @@ import type { PolicyParameters } from '../../config/model';
 import type { IvChain } from '../crypto/iv';
 import type { Identity } from '../wire';
 import type { Endpoint } from './endpoint';
+import type { UsedMessageIds } from './message-ids';
 
 /** The ISAKMP SA's identity on the wire: CKY-I and CKY-R, 8 octets each. */
 export interface CookiePair {
@@ -11,16 +12,37 @@ export interface CookiePair {
 
 export type Role = 'initiator' | 'responder';
 
-/** RFC 2409 5: the keying material of an ISAKMP SA. */
+/** RFC 2409 5: the keying material an established ISAKMP SA keeps. */
 export interface IkeSaKeys {
-  readonly skeyid: Buffer;
   /** Source of every IPsec SA's KEYMAT. */
   readonly skeyidD: Buffer;
   /** Keys HASH(1..3) and informational hashes. */
   readonly skeyidA: Buffer;
-  readonly skeyidE: Buffer;
   /** The cipher key cut from SKEYID_e. */
   readonly encryptionKey: Buffer;
+}
+
+/** Phase 1's keys: besides, SKEYID for HASH_I/HASH_R and SKEYID_e, which only yields the cipher key. */
+export interface Phase1Keys extends IkeSaKeys {
+  readonly skeyid: Buffer;
+  readonly skeyidE: Buffer;
+}
+
+/**
+ * What an established SA keeps of phase 1's keys, copied into one allocation: a gateway
+ * holds thousands of SAs, and every digest Buffer comes with an ArrayBuffer of its own.
+ */
+export function keptKeys(keys: IkeSaKeys): IkeSaKeys {
+  const { skeyidD: d, skeyidA: a, encryptionKey: e } = keys;
+  const all = Buffer.allocUnsafeSlow(d.length + a.length + e.length);
+  d.copy(all, 0);
+  a.copy(all, d.length);
+  e.copy(all, d.length + a.length);
+  return {
+    skeyidD: all.subarray(0, d.length),
+    skeyidA: all.subarray(d.length, d.length + a.length),
+    encryptionKey: all.subarray(d.length + a.length),
+  };
 }
 
 /**
@@ -63,7 +85,7 @@ export interface IkeSa {
   readonly natT: NatTState;
   readonly createdAt: number;
   readonly expiresAt: number;
-  readonly messageIds: Set<number>;
+  readonly messageIds: UsedMessageIds;
 }
 
 /** Seconds of life left (0 once expired). */
@@ -71,7 +93,11 @@ export function remainingSeconds(sa: { readonly expiresAt: number }, now: number
   return Math.max(0, Math.floor((sa.expiresAt - now) / 1000));
 }
 
-/** A map key for a cookie pair. */
+/**
+ * A map key for a cookie pair, not for display: its 16 octets as latin1 text, half the hex
+ * spelling's length. Joined, not concatenated: V8 makes a concatenation a rope, and a rope
+ * kept as a key holds its flattened copy besides (one per SA, per table).
+ */
 export function cookieKey(cookies: CookiePair): string {
-  return `${cookies.initiator.toString('hex')}:${cookies.responder.toString('hex')}`;
+  return [cookies.initiator.toString('latin1'), cookies.responder.toString('latin1')].join('');
 }

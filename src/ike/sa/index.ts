@@ -2,4 +2,6 @@
 export * from './endpoint';
 export * from './ike-sa';
 export * from './ipsec-sa';
+export * from './message-ids';
 export * from './sa-table';
+export * from './shared-values';

@@ -25,12 +25,17 @@ export interface DuplicateDetectorOptions {
 }
 
 interface Remembered {
-  digest: Buffer;
-  response?: Buffer;
+  digest: string;
+  response: Buffer | undefined;
   until: number;
 }
 
-const digestOf = (datagram: Buffer): Buffer => createHash('sha256').update(datagram).digest();
+/**
+ * Its first 128 bits, as a latin1 string of their own (a slice of a longer string would keep
+ * that alive): a digest Buffer would cost an ArrayBuffer and a view per exchange remembered,
+ * and 128 bits tell a retransmission from another message.
+ */
+const digestOf = (datagram: Buffer): string => createHash('sha256').update(datagram).digest().toString('latin1', 0, 16);
 
 /**
  * Remembers, per exchange (e.g. the cookie pair for phase 1, plus the message ID for phase 2),
@@ -48,7 +53,7 @@ export class DuplicateDetector {
 
   check(exchange: string, datagram: Buffer): DuplicateCheck {
     const r = this.live(exchange);
-    if (!r || !r.digest.equals(digestOf(datagram))) return { kind: 'new' };
+    if (!r || r.digest !== digestOf(datagram)) return { kind: 'new' };
     r.until = this.now() + this.holdMs;
     return r.response ? { kind: 'resend', response: r.response } : { kind: 'duplicate' };
   }
@@ -58,7 +63,8 @@ export class DuplicateDetector {
    * forged message cannot displace the genuine one a retransmission must match.
    */
   accepted(exchange: string, datagram: Buffer): void {
-    this.exchanges.set(exchange, { digest: digestOf(datagram), until: this.now() + this.holdMs });
+    // `response` present from the start: added later, it would live outside the object, in an array of its own.
+    this.exchanges.set(exchange, { digest: digestOf(datagram), response: undefined, until: this.now() + this.holdMs });
   }
 
   /** Our answer to the last accepted message; ignored when none was accepted. */
