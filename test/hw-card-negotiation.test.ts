@@ -7,9 +7,9 @@
 import t from 'tap';
 import { EngineRegistry } from '../src/hw/engine-registry';
 import { KernelCryptoDiscovery, SETTLE_READS_MS } from '../src/hw/kernel-crypto-discovery';
-import { ADDRESS_A, ADDRESS_B, offerOf } from './helpers/ike-exchange-harness';
+import { offerOf } from './helpers/ike-exchange-harness';
 import { FakeCryptoSource } from './helpers/fake-crypto-source';
-import { keyManagerPair, nextIpsecSa, quiet, sasFrom, trafficAtoB, type Pair } from './helpers/key-manager-pair';
+import { keyManagerPair, renegotiateAtoB, type Pair } from './helpers/key-manager-pair';
 
 const SETS = [
   { name: 'LEGACY', transforms: [{ name: 'esp-3des' as const }, { name: 'esp-sha-hmac' as const }] },
@@ -18,14 +18,7 @@ const SETS = [
 
 /** Negotiates a fresh IPsec SA from A to B; resolves with its cipher. */
 async function negotiate(pair: Pair): Promise<string | undefined> {
-  await pair.a.km.clearIpsec({ kind: 'all' });
-  await quiet(pair.net);
-  const installed = Promise.all([nextIpsecSa(pair.a), nextIpsecSa(pair.b)]);
-  trafficAtoB(pair);
-  await installed;
-  await quiet(pair.net);
-  const sas = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
-  return sas.at(-1)?.spec.encryption?.name;
+  return (await renegotiateAtoB(pair))?.encryption?.name;
 }
 
 t.test('a hot-plugged card takes esp-3des out of the offer; unplugged it comes back', async (t) => {

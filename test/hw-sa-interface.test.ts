@@ -13,8 +13,8 @@ import { emptyConfig } from '../src/config/model';
 import { EngineRegistry } from '../src/hw/engine-registry';
 import { transformAlgorithms, type SaInterface } from '../src/hw/sa-interface';
 import { PfkeyBackend } from '../src/kernel/pfkey-backend';
-import { ADDRESS_A, ADDRESS_B, offerOf } from './helpers/ike-exchange-harness';
-import { keyManagerPair, nextIpsecSa, quiet, sasFrom, trafficAtoB, type Pair } from './helpers/key-manager-pair';
+import { offerOf } from './helpers/ike-exchange-harness';
+import { keyManagerPair, renegotiateAtoB, type Pair } from './helpers/key-manager-pair';
 import { testRouter } from './helpers/router';
 
 const PFKEY: SaInterface = { kind: 'pfkey', algorithmProblem: PfkeyBackend.prototype.algorithmProblem };
@@ -34,14 +34,7 @@ const SETS = [
 
 /** Negotiates a fresh IPsec SA from A to B; resolves with the integrity of A's outbound SA. */
 async function negotiate(pair: Pair): Promise<string | undefined> {
-  await pair.a.km.clearIpsec({ kind: 'all' });
-  await quiet(pair.net);
-  const installed = Promise.all([nextIpsecSa(pair.a), nextIpsecSa(pair.b)]);
-  trafficAtoB(pair);
-  await installed;
-  await quiet(pair.net);
-  const sas = await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B);
-  const integrity = sas.at(-1)?.spec.integrity;
+  const integrity = (await renegotiateAtoB(pair))?.integrity;
   return integrity && `${integrity.name}-${integrity.truncationBits}`;
 }
 

@@ -13,9 +13,9 @@ import type { IkeDatagram, IkePort, IkeSocket, IkeSocketOptions } from '../../sr
 import type { RetransmitPolicy } from '../../src/ike/transport/retransmit';
 import type { UdpPeer } from '../../src/ike/transport/udp-endpoint';
 import { MemoryBackend } from '../../src/kernel/memory-backend';
-import type { SaState } from '../../src/kernel/sad-backend';
+import type { SaSpec, SaState } from '../../src/kernel/sad-backend';
 import { FakeClock } from './fake-clock';
-import { gatewayPair, type Gateway, type GatewayOptions } from './ike-exchange-harness';
+import { ADDRESS_A, ADDRESS_B, gatewayPair, type Gateway, type GatewayOptions } from './ike-exchange-harness';
 
 export const IKE_PORT = 500;
 export const NAT_T_PORT = 4500;
@@ -212,4 +212,15 @@ export function nextIpsecSa(s: Side): Promise<unknown> {
 /** The installed SAs of a backend going from `src` to `dst`. */
 export async function sasFrom(backend: MemoryBackend, src: string, dst: string): Promise<SaState[]> {
   return (await backend.listSas()).filter((s) => s.spec.src === src && s.spec.dst === dst);
+}
+
+/** Clears A's IPsec SAs, has traffic from A negotiate fresh ones; resolves with A's newest outbound SA. */
+export async function renegotiateAtoB(pair: Pair): Promise<SaSpec | undefined> {
+  await pair.a.km.clearIpsec({ kind: 'all' });
+  await quiet(pair.net);
+  const installed = Promise.all([nextIpsecSa(pair.a), nextIpsecSa(pair.b)]);
+  trafficAtoB(pair);
+  await installed;
+  await quiet(pair.net);
+  return (await sasFrom(pair.a.backend, ADDRESS_A, ADDRESS_B)).at(-1)?.spec;
 }
