@@ -19,7 +19,7 @@ import { boardLab, boardsUnavailable, buildImage } from './fixtures/board';
 import { skippingCases } from './fixtures/board-contract';
 import { BoardSadAgent, type RemoteBackend } from './fixtures/board-sad-agent';
 import {
-  espSa, key, LOCAL, outPolicy, PEER, rejectsWith, SA_TABLE, sadBackendContract, tunnelTemplate, type SadBackendSubject,
+  espSa, FLOW, key, LOCAL, outPolicy, PEER, rejectsWith, SA_TABLE, sadBackendContract, tunnelTemplate, type SadBackendSubject,
 } from './helpers/sad-backend-contract';
 
 // A cold image build, a TCG boot and two contract runs over a serial line.
@@ -167,6 +167,26 @@ if (!skip) {
         rates.push(`${kind} ${Math.round((count * 1000) / Math.max(ms, 1))} SAs/s (${ms} ms)`);
       }
       t.comment(`${count} SAs at once inside the board, under TCG: ${rates.join(', ')}`);
+    });
+
+    // Requests and events share one PF_KEY socket (native/src/shared_socket.h): while a batch
+    // is in flight it reads everything, and an ACQUIRE it meets reaches the backend through
+    // the socket's inbox, not through the monitor's own read.
+    await t.test('an ACQUIRE that comes during a bulk install is reported once', async (t) => {
+      const b = await boardBackend(t, agent);
+      const acquires: unknown[] = [];
+      b.on('acquire', (e) => acquires.push(e));
+      const index = await b.addPolicy(outPolicy({ templates: [tunnelTemplate({ reqid: 7 })] }));
+      // SAs of another reqid: the packet finds no SA for the template. Made in one tick, the
+      // install and the packet go to the board together; the install takes seconds there.
+      const count = 6000;
+      const [installed] = await Promise.all([b.installMany(espSa({ spi: 0x20000, reqid: 99 }), count), b.send(FLOW)]);
+      t.equal(installed.listed, count, `the ${count} SAs were installed`);
+      t.comment(`install took ${installed.ms} ms`);
+      await sleep(300);
+      await agent.poll();
+      t.match(acquires, [{ policyIndex: index, proto: 'esp', mode: 'tunnel', reqid: 7, src: LOCAL, dst: PEER }], 'the ACQUIRE, once');
+      t.equal(acquires.length, 1, 'and only once');
     });
 
     await t.test('PF_KEY refuses GCM and SHA256-128; SAs lose their selector and NAT-OA; policies expire silently', async (t) => {

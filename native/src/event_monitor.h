@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "shared_socket.h"
 #include "xfrm_errno.h"
 #include "xfrm_fields.h"
 #include "xfrm_netns.h"
@@ -35,9 +36,11 @@ struct EventList {
 // no thread-safe function). Reading is common; `T` says what a datagram holds
 // (`void DatagramToJs(Napi::Env, const uint8_t* data, size_t length, EventList& events)`) and
 // how to tell JavaScript that the kernel dropped some (`Napi::Value OverrunToJs(Napi::Env)`).
-// close(), ref() and unref() are common too.
+// close(), ref() and unref() are common too. A monitor may also listen on a request socket's
+// descriptor (shared_socket.h): it polls it only while no batch is in flight, and takes the
+// events the batches read from the socket's inbox.
 template <typename T>
-class EventMonitor : public Napi::ObjectWrap<T> {
+class EventMonitor : public Napi::ObjectWrap<T>, private SharedSocket::Listener {
  public:
   explicit EventMonitor(const Napi::CallbackInfo& info) : Napi::ObjectWrap<T>(info) {}
 
@@ -68,19 +71,21 @@ class EventMonitor : public Napi::ObjectWrap<T> {
 
   // Takes `fd` (opened by the subclass; `error` says if that or its setup failed) and starts
   // polling it, reading datagrams of up to `datagramBytes`, or closes it and throws an Error
-  // naming `what` ("XFRM event socket").
+  // naming `what` ("XFRM event socket"). With `shared`, the descriptor is that socket's, which
+  // the monitor keeps open but never closes.
   void Listen(Napi::Env env, int fd, xfrm::SysError error, const Napi::Function& callback, const std::string& what,
-              size_t datagramBytes) {
+              size_t datagramBytes, std::shared_ptr<SharedSocket> shared = nullptr) {
     what_ = what;
     buffer_.resize(datagramBytes);
     uv_loop_t* loop = nullptr;
     if (!error && napi_get_uv_event_loop(env, &loop) != napi_ok) error = {EINVAL, "napi_get_uv_event_loop"};
-    poll_ = new Poll{{}, fd};
+    if (shared) fd = shared->fd();
+    poll_ = new Poll{{}, fd, std::move(shared)};
     bool initialized = false;
     if (!error) {
       int status = uv_poll_init_socket(loop, &poll_->handle, fd);
       initialized = status == 0;
-      if (status == 0) status = uv_poll_start(&poll_->handle, UV_READABLE, OnReadable);
+      if (status == 0 && !Paused()) status = uv_poll_start(&poll_->handle, UV_READABLE, OnReadable);
       if (status != 0) error = {-status, "uv_poll_start"};
     }
     if (error) {
@@ -89,7 +94,7 @@ class EventMonitor : public Napi::ObjectWrap<T> {
       if (initialized) {
         uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);
       } else {
-        if (fd >= 0) close(fd);
+        if (fd >= 0 && !poll_->shared) close(fd);
         delete poll_;
       }
       poll_ = nullptr;
@@ -99,6 +104,12 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     rest_ = new uv_timer_t;
     uv_timer_init(loop, rest_);  // cannot fail
     rest_->data = this;
+    if (poll_->shared) {
+      wake_ = new uv_async_t;
+      uv_async_init(loop, wake_, OnWake);  // cannot fail on Linux
+      wake_->data = this;
+      poll_->shared->Attach(this, wake_);
+    }
     callback_ = Napi::Persistent(callback);
     context_ = std::make_unique<Napi::AsyncContext>(env, ("ikegate:" + what).c_str());
     // While it listens, the monitor must outlive its last JavaScript reference: the kernel
@@ -112,10 +123,12 @@ class EventMonitor : public Napi::ObjectWrap<T> {
   int fd() const { return poll_ != nullptr ? poll_->fd : -1; }
 
  private:
-  // Owned by libuv from uv_close until its close callback, which also closes the socket.
+  // Owned by libuv from uv_close until its close callback, which also closes the socket if
+  // it is the monitor's own.
   struct Poll {
     uv_poll_t handle;
     int fd;
+    std::shared_ptr<SharedSocket> shared;
   };
 
   // Datagrams read per wake-up before yielding to the loop; uv_poll is level-triggered, so
@@ -123,7 +136,7 @@ class EventMonitor : public Napi::ObjectWrap<T> {
   static constexpr int kReadsPerWakeup = 64;
   // How long polling rests after a wake-up that read the socket empty and found no event in
   // it. A PF_KEY socket hears every other socket's ADD and DELETE: during a bulk install
-  // (ikegate's own) that is a wake-up, and two context switches, per SA or policy, taken
+  // (another program's) that is a wake-up, and two context switches, per SA or policy, taken
   // from the installer on a one-CPU router. Resting, the monitor reads the flood many
   // datagrams to a wake-up instead; an event waits at most this long more.
   static constexpr uint64_t kRestMs = 10;
@@ -134,8 +147,37 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     Napi::Env env = this->Env();
     Napi::HandleScope scope(env);
     EventList events;
-    int datagrams = 0;
-    bool empty = false;
+    if (poll_->shared) {
+      for (const std::vector<uint8_t>& datagram : poll_->shared->TakePosted()) self->DatagramToJs(env, datagram.data(), datagram.size(), events);
+    }
+    bool rest = false;
+    if (!Paused()) {
+      int datagrams = 0;
+      bool empty = ReadSocket(events, &datagrams);
+      // Only once caught up: a backlog is read on at once.
+      rest = events.count == 0 && empty && datagrams > 0;
+    }
+    if (events.count > 0) Deliver(events.array);
+    else if (rest) Rest();
+  }
+
+  // Whether batches own a shared socket's reading now.
+  bool Paused() const { return poll_ != nullptr && poll_->shared && poll_->shared->busy(); }
+
+  void Pause() override {
+    uv_poll_stop(&poll_->handle);
+    uv_timer_stop(rest_);
+  }
+
+  void Resume() override {
+    int status = uv_poll_start(&poll_->handle, UV_READABLE, OnReadable);
+    if (status != 0) OnReadable(&poll_->handle, status, 0);
+  }
+
+  // Reads up to kReadsPerWakeup datagrams into `events`; true if the socket was left empty.
+  bool ReadSocket(EventList& events, int* datagrams) {
+    T* self = static_cast<T*>(this);
+    Napi::Env env = this->Env();
     for (int read = 0; read < kReadsPerWakeup && fd() >= 0; read++) {
       // Netlink names the sender; PF_KEY names none and leaves this zero.
       sockaddr_nl from{};
@@ -149,16 +191,13 @@ class EventMonitor : public Napi::ObjectWrap<T> {
           events.Add(self->OverrunToJs(env));
           continue;
         }
-        empty = errno == EAGAIN || errno == EWOULDBLOCK;
-        break;
+        return errno == EAGAIN || errno == EWOULDBLOCK;
       }
-      datagrams++;
+      (*datagrams)++;
       if (from.nl_pid != 0) continue;  // netlink multicast from another process, not the kernel
       self->DatagramToJs(env, buffer_.data(), static_cast<size_t>(received), events);
     }
-    if (events.count > 0) Deliver(events.array);
-    // Only once caught up: a backlog is read on at once.
-    else if (empty && datagrams > 0) Rest();
+    return false;
   }
 
   void Rest() {
@@ -166,11 +205,7 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     uv_timer_start(rest_, OnRested, kRestMs, 0);
   }
 
-  static void OnRested(uv_timer_t* timer) {
-    auto* self = static_cast<EventMonitor*>(timer->data);
-    int status = uv_poll_start(&self->poll_->handle, UV_READABLE, OnReadable);
-    if (status != 0) OnReadable(&self->poll_->handle, status, 0);
-  }
+  static void OnRested(uv_timer_t* timer) { static_cast<EventMonitor*>(timer->data)->Resume(); }
 
   void Deliver(Napi::Value events) {
     try {
@@ -200,10 +235,16 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     self->Drain();
   }
 
+  // Events a batch read from a shared socket.
+  static void OnWake(uv_async_t* wake) {
+    auto* self = static_cast<EventMonitor*>(wake->data);
+    if (self->poll_ != nullptr) self->Drain();
+  }
+
   static void OnClosed(uv_handle_t* handle) {
     Poll* poll = reinterpret_cast<Poll*>(handle);
-    if (poll->fd >= 0) close(poll->fd);
-    delete poll;
+    if (!poll->shared && poll->fd >= 0) close(poll->fd);
+    delete poll;  // and with it this monitor's hold on a shared socket
   }
 
   // The environment is going away (process exit, worker termination) with the monitor open.
@@ -211,6 +252,12 @@ class EventMonitor : public Napi::ObjectWrap<T> {
 
   void Stop() {
     if (poll_ == nullptr) return;
+    if (wake_ != nullptr) {
+      // Before the handle goes: batches post no more once detached.
+      poll_->shared->Detach();
+      uv_close(reinterpret_cast<uv_handle_t*>(wake_), [](uv_handle_t* wake) { delete reinterpret_cast<uv_async_t*>(wake); });
+      wake_ = nullptr;
+    }
     uv_poll_stop(&poll_->handle);
     uv_close(reinterpret_cast<uv_handle_t*>(&poll_->handle), OnClosed);
     poll_ = nullptr;
@@ -236,6 +283,7 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     // Resting, the timer stands in for the poll in keeping the loop alive.
     uv_ref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
     uv_ref(reinterpret_cast<uv_handle_t*>(rest_));
+    if (wake_ != nullptr) uv_ref(reinterpret_cast<uv_handle_t*>(wake_));
     return info.Env().Undefined();
   }
 
@@ -243,11 +291,13 @@ class EventMonitor : public Napi::ObjectWrap<T> {
     if (poll_ == nullptr) return info.Env().Undefined();
     uv_unref(reinterpret_cast<uv_handle_t*>(&poll_->handle));
     uv_unref(reinterpret_cast<uv_handle_t*>(rest_));
+    if (wake_ != nullptr) uv_unref(reinterpret_cast<uv_handle_t*>(wake_));
     return info.Env().Undefined();
   }
 
   Poll* poll_ = nullptr;
   uv_timer_t* rest_ = nullptr;  // exists exactly while poll_ does
+  uv_async_t* wake_ = nullptr;  // exists while poll_ does, if its socket is shared
   bool open_ = false;  // until close(): holds a reference to itself and the callback
   std::string what_;
   std::vector<uint8_t> buffer_;  // one datagram

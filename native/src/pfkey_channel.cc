@@ -1,6 +1,7 @@
 #include "pfkey_channel.h"
 
 #include <linux/pfkeyv2.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pfkey_decode.h"
 #include "pfkey_encode.h"
 #include "xfrm_netlink.h"
 
@@ -23,7 +25,7 @@ constexpr size_t kMaxChunk = 512;
 // 4 KiB; a longer message is cut (MSG_TRUNC) and fails its request with EMSGSIZE.
 constexpr size_t kReceiveSlots = 64;
 constexpr size_t kSlotBytes = 16 << 10;
-constexpr int kReceiveTimeoutSeconds = 30;
+constexpr int kReceiveTimeoutMs = 30'000;
 
 // Sequence numbers, unique across the process's PF_KEY sockets: broadcast replies reach them
 // all. They start high because SADB_GETSPI with a sequence number equal to a pending
@@ -34,15 +36,14 @@ std::atomic<uint32_t> nextSeq{0x80000000u};
 
 xfrm::SysError Channel::Open(const std::string& netnsPath, std::shared_ptr<Channel>* out) {
   int fd = -1;
-  if (xfrm::SysError error = xfrm::OpenSocket(PF_KEY, SOCK_RAW | SOCK_CLOEXEC, PF_KEY_V2, netnsPath, &fd)) return error;
+  // Non-blocking, as libuv makes a descriptor it polls: the monitor polls this one.
+  if (xfrm::SysError error = xfrm::OpenSocket(PF_KEY, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, PF_KEY_V2, netnsPath, &fd)) return error;
   std::shared_ptr<Channel> channel(new Channel(fd));
   xfrm::SetBuffer(fd, SO_SNDBUF, SO_SNDBUFFORCE, kBufferBytes);
   size_t receive = xfrm::SetBuffer(fd, SO_RCVBUF, SO_RCVBUFFORCE, kBufferBytes);
   channel->limits_.requests = kMaxChunk;
   // Keep a quarter spare: other processes' broadcasts share the buffer.
   channel->limits_.replyCost = std::max(receive / 4 * 3, kReplyCost);
-  timeval timeout{kReceiveTimeoutSeconds, 0};
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0) return {errno, "setsockopt"};
   // PF_KEY has no addresses; replies echo the pid the request carries.
   channel->pid_ = static_cast<uint32_t>(getpid());
   channel->buffer_.resize(kReceiveSlots * kSlotBytes);
@@ -56,8 +57,6 @@ xfrm::SysError Channel::Open(const std::string& netnsPath, std::shared_ptr<Chann
   *out = std::move(channel);
   return {};
 }
-
-Channel::~Channel() { close(fd_); }
 
 std::vector<Reply> Channel::Transact(uint64_t ticket, std::vector<Request>& requests) {
   OrderedLine::Turn turn(line_, ticket);
@@ -81,7 +80,7 @@ void Channel::RunChunk(std::vector<Request>& requests, size_t first, size_t last
   }
   size_t sent = 0;
   while (sent < count) {
-    int n = sendmmsg(fd_, messages.data() + sent, static_cast<unsigned int>(count - sent), 0);
+    int n = sendmmsg(socket_->fd(), messages.data() + sent, static_cast<unsigned int>(count - sent), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       // The kernel refuses a message it cannot even parse here instead of answering it.
@@ -99,11 +98,17 @@ void Channel::RunChunk(std::vector<Request>& requests, size_t first, size_t last
 
 void Channel::Receive(Chunk& chunk) {
   while (chunk.pending > 0) {
-    // Blocks (up to SO_RCVTIMEO) for the first message only, then takes what is queued.
-    int n = recvmmsg(fd_, slots_.data(), static_cast<unsigned int>(slots_.size()), MSG_WAITFORONE, nullptr);
+    int n = recvmmsg(socket_->fd(), slots_.data(), static_cast<unsigned int>(slots_.size()), 0, nullptr);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      // Nothing queued: wait for the next message, up to the timeout.
+      pollfd readable{socket_->fd(), POLLIN, 0};
+      int ready = poll(&readable, 1, kReceiveTimeoutMs);
+      if (ready > 0 || (ready < 0 && errno == EINTR)) continue;
+      return FailUnanswered(chunk.replies, chunk.first, chunk.last, &chunk.done, ready == 0 ? ETIMEDOUT : errno, "poll");
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
-      return FailUnanswered(chunk.replies, chunk.first, chunk.last, &chunk.done, ReceiveError(errno), "recvmmsg");
+      return FailUnanswered(chunk.replies, chunk.first, chunk.last, &chunk.done, errno, "recvmmsg");
     }
     for (int i = 0; i < n; i++) {
       const msghdr& header = slots_[i].msg_hdr;
@@ -116,6 +121,7 @@ void Channel::Take(Chunk& chunk, const uint8_t* data, size_t length, bool trunca
   if (length < sizeof(sadb_msg)) return;
   sadb_msg h;
   std::memcpy(&h, data, sizeof h);
+  if (IsEvent(h)) return socket_->Post(data, length);
   if (h.sadb_msg_pid != pid_) return;
   size_t count = chunk.last - chunk.first;
   const Request& firstRequest = chunk.requests[chunk.first];

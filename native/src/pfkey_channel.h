@@ -11,6 +11,7 @@
 
 #include "ordered_line.h"
 #include "request_chunks.h"
+#include "shared_socket.h"
 #include "xfrm_netns.h"
 
 namespace ikegate::pfkey {
@@ -39,19 +40,21 @@ struct Reply {
 // messages; each message is answered once (the reply, or the same message with
 // sadb_msg_errno set), and replies are told apart by pid and sequence number, because the
 // socket also hears the ADD/DELETE broadcasts of every other PF_KEY user. Replies are read
-// many to a recvmmsg call.
+// many to a recvmmsg call. The socket is also the event monitor's (shared_socket.h): the
+// ACQUIREs, EXPIREs and REGISTER answers a batch reads are posted to it.
 class Channel {
  public:
   static xfrm::SysError Open(const std::string& netnsPath, std::shared_ptr<Channel>* out);
-  ~Channel();
+  ~Channel() = default;
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
   uint64_t Reserve() { return line_.Reserve(); }
+  const std::shared_ptr<SharedSocket>& socket() const { return socket_; }
   std::vector<Reply> Transact(uint64_t ticket, std::vector<Request>& requests);
 
  private:
-  explicit Channel(int fd) : fd_(fd) {}
+  explicit Channel(int fd) : socket_(std::make_shared<SharedSocket>(fd)) {}
   // The requests [first, last) of one chunk while their replies come in.
   struct Chunk {
     std::vector<Request>& requests;
@@ -67,7 +70,7 @@ class Channel {
   // Takes one received message: a reply to the chunk, or something else to pass over.
   void Take(Chunk& chunk, const uint8_t* data, size_t length, bool truncated);
 
-  int fd_;
+  std::shared_ptr<SharedSocket> socket_;  // owns the descriptor
   uint32_t pid_ = 0;
   ChunkLimits limits_;
   std::vector<uint8_t> buffer_;  // the receive slots' bytes

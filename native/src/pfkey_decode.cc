@@ -181,20 +181,32 @@ bool DecodeAcquire(const Parsed& m, Acquire* a) {
   return ReadAddress(m, SADB_EXT_ADDRESS_SRC, &a->src) && ReadAddress(m, SADB_EXT_ADDRESS_DST, &a->dst);
 }
 
+bool IsEvent(const sadb_msg& h) {
+  if (h.sadb_msg_errno != 0) return false;
+  switch (h.sadb_msg_type) {
+    case SADB_ACQUIRE:
+    case SADB_EXPIRE:
+      return h.sadb_msg_pid == 0;
+    case SADB_REGISTER:
+      // The answer carries the pid the registration did, which was ours or none.
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool DecodeEvent(const Parsed& m, Event* event) {
-  // ACQUIRE and EXPIRE come from the kernel itself (pid 0); a REGISTER answer carries the pid
-  // of the socket that registered, this one.
-  if (m.header.sadb_msg_errno != 0) return false;
+  if (!IsEvent(m.header)) return false;
   switch (m.header.sadb_msg_type) {
     case SADB_ACQUIRE: {
       Acquire a;
-      if (m.header.sadb_msg_pid != 0 || !DecodeAcquire(m, &a)) return false;
+      if (!DecodeAcquire(m, &a)) return false;
       *event = a;
       return true;
     }
     case SADB_EXPIRE: {
       Expire e;
-      if (m.header.sadb_msg_pid != 0 || !DecodeSa(m, &e.sa)) return false;
+      if (!DecodeSa(m, &e.sa)) return false;
       e.hard = m.ext[SADB_EXT_LIFETIME_HARD] != nullptr;
       *event = std::move(e);
       return true;

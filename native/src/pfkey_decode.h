@@ -31,6 +31,9 @@ struct Overrun {};
 using Event = std::variant<Acquire, Expire, Supported, Overrun>;
 // False for other message types (the ADD/DELETE broadcasts every PF_KEY socket receives).
 bool DecodeEvent(const Parsed& message, Event* event);
+// Whether a message is one DecodeEvent may report: ACQUIRE and EXPIRE from the kernel itself
+// (pid 0), REGISTER answers; so a request batch knows what to hand the monitor.
+bool IsEvent(const sadb_msg& header);
 
 }  // namespace ikegate::pfkey
 

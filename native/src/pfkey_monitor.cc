@@ -10,14 +10,13 @@
 #include "pfkey_decode.h"
 #include "pfkey_encode.h"
 #include "pfkey_js.h"
+#include "pfkey_socket.h"
 #include "xfrm_netlink.h"
 
 namespace ikegate::pfkey {
 
 namespace {
 
-// Every PF_KEY socket also receives every ADD/DELETE broadcast: room for bursts of both.
-constexpr int kEventBufferBytes = 8 << 20;
 constexpr size_t kReceiveBuffer = 64 << 10;
 
 std::vector<uint8_t> SatypesOption(const Fields& options) {
@@ -43,22 +42,21 @@ void PfkeyMonitor::Register(Napi::Env env, Napi::Object exports) {
 
 PfkeyMonitor::PfkeyMonitor(const Napi::CallbackInfo& info) : EventMonitor<PfkeyMonitor>(info) {
   Napi::Env env = info.Env();
-  Fields options = OptionsArgument(info, "pfkey");
+  std::shared_ptr<SharedSocket> socket = PfkeySocket::SharedOf(info[0]);
   Napi::Function onEvents = OnEventsArgument(info, 1, "pfkey: PfkeyMonitor");
-  std::string netns = options.Has("netns") ? options.String("netns") : "";
+  Fields options(info.Length() > 2 && !info[2].IsUndefined() ? info[2] : Napi::Object::New(env), "options", "pfkey");
   std::vector<uint8_t> satypes = SatypesOption(options);
 
-  int fd = -1;
-  xfrm::SysError error = xfrm::OpenSocket(PF_KEY, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, PF_KEY_V2, netns, &fd);
-  if (!error) {
-    xfrm::SetBuffer(fd, SO_RCVBUF, SO_RCVBUFFORCE, kEventBufferBytes);
-    // The kernel handles SADB_REGISTER inside send(): nothing here waits for the network.
-    for (uint8_t satype : satypes) {
-      std::vector<uint8_t> message = EncodeBare(SADB_REGISTER, satype);
-      if (!error && send(fd, message.data(), message.size(), 0) < 0) error = {errno, "send"};
+  xfrm::SysError error;
+  // The kernel handles SADB_REGISTER inside send(): nothing here waits for the network.
+  for (uint8_t satype : satypes) {
+    std::vector<uint8_t> message = EncodeBare(SADB_REGISTER, satype);
+    if (send(socket->fd(), message.data(), message.size(), 0) < 0) {
+      error = {errno, "send"};
+      break;
     }
   }
-  Listen(env, fd, error, onEvents, "PF_KEY event socket", kReceiveBuffer);
+  Listen(env, -1, error, onEvents, "PF_KEY event socket", kReceiveBuffer, std::move(socket));
 }
 
 void PfkeyMonitor::DatagramToJs(Napi::Env env, const uint8_t* data, size_t length, EventList& events) {

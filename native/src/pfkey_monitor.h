@@ -7,11 +7,11 @@
 
 namespace ikegate::pfkey {
 
-// JavaScript: new PfkeyMonitor({ netns?, satypes? }, onEvents); close(); ref(); unref().
-// A non-blocking PF_KEY socket that sent SADB_REGISTER for each SA type (ESP and AH unless
-// told), so the kernel sends it ACQUIRE and EXPIRE; polled on Node's loop (event_monitor.h).
-// The kernel's answers to the registrations arrive as 'register' events listing its
-// algorithms.
+// JavaScript: new PfkeyMonitor(pfkeySocket, onEvents, { satypes? }); close(); ref(); unref().
+// Registers a PfkeySocket's socket (SADB_REGISTER for each SA type, ESP and AH unless told),
+// so the kernel sends it ACQUIRE and EXPIRE, and polls it on Node's loop, sharing it with
+// the socket's batches (event_monitor.h, shared_socket.h). The kernel's answers to the
+// registrations arrive as 'register' events listing its algorithms.
 class PfkeyMonitor : public EventMonitor<PfkeyMonitor> {
  public:
   static void Register(Napi::Env env, Napi::Object exports);

@@ -16,6 +16,8 @@ class PfkeySocket : public Napi::ObjectWrap<PfkeySocket> {
  public:
   static void Register(Napi::Env env, Napi::Object exports);
   explicit PfkeySocket(const Napi::CallbackInfo& info);
+  // The socket of `value`, which must be an open PfkeySocket: what a PfkeyMonitor listens on.
+  static std::shared_ptr<SharedSocket> SharedOf(const Napi::Value& value);
 
  private:
   Napi::Value Execute(const Napi::CallbackInfo& info);

@@ -30,7 +30,8 @@
  *   before) / N, per daemon.
  * Env: BENCH_GROUPS (default "14 19"), BENCH_CPU_PROF=DIR (node --cpu-prof for both
  * daemons), BENCH_KEEP=1, CHARON_BENCH (path of the charon driver; "none" skips charon),
- * BENCH_NS_PREFIX (namespace and device name prefix, default "h2").
+ * BENCH_NS_PREFIX (namespace and device name prefix, default "h2"), BENCH_NODE_ARGS (more node
+ * options for both daemons, e.g. V8 flags to compare).
  * Needs root, iproute2, nft and `npm run build:ts`. Exit status 0 only if every tunnel came up.
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -224,6 +225,7 @@ class Daemon {
     const out = fs.openSync(path.join(dir, 'ikegated.out'), 'a');
     const nodeArgs = ['--openssl-legacy-provider', '--expose-gc', '--require', PROBE];
     if (prof) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', prof);
+    nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean));
     this.proc = spawn('ip', ['netns', 'exec', ns, process.execPath, ...nodeArgs, DAEMON,
       '--config-dir', path.join(dir, 'config'), '--console', 'none', '--control', this.socket, '--card', 'none',
       '--log-level', 'info', '--log-file', this.log, '--ike-address', address],

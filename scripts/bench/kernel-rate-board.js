@@ -2,12 +2,13 @@
 // @ts-check
 // The board side of `npm run bench:kernel` (scripts/bench/kernel-rate.js copies it into a
 // booted board and runs it there as root). Installs, then deletes, N tunnel-mode SA pairs with
-// their policies (out, in, fwd: what the key manager installs per ACL line) four ways, each
+// their policies (out, in, fwd: what the key manager installs per ACL line) five ways, each
 // from an empty SAD/SPD and checked against the kernel's counts:
 //   ip -batch   iproute2 reading one file of `xfrm state/policy add` lines, then one of deletes
 //   xfrm        ikegate's SadBackend over XFRM netlink (dist/src/kernel/xfrm-backend.js)
 //   xfrm addon  the addon's XFRM socket alone (dist/src/native/xfrm.js), without the SadBackend
 //   pfkey       the SadBackend over PF_KEY v2 (dist/src/kernel/pfkey-backend.js), when built
+//   pfkey addon the addon's PF_KEY socket alone (dist/src/native/pfkey.js)
 // Every request of a phase is made at once, as the key manager does when many tunnels come up
 // together; the backends batch them. Each method first runs a small untimed round.
 //
@@ -206,6 +207,38 @@ function xfrmSocket(dist) {
   }
 }
 
+/**
+ * The addon's PF_KEY socket alone (src/native/pfkey.ts), without the SadBackend and without
+ * registering for events: the PF_KEY counterpart of 'xfrm addon'.
+ * @param {string} dist @returns {Method}
+ */
+function pfkeySocket(dist) {
+  const { PfkeySocket } = require(path.join(dist, 'native', 'pfkey.js'))
+  const specs = require(path.join(dist, 'kernel', 'pfkey-specs.js'))
+  const socket = new PfkeySocket()
+  return {
+    name: 'pfkey addon',
+    prepare: (w) => ({
+      install: () => Promise.all([...w.sas.map((sa) => socket.add(specs.toPfkeySa(sa))), ...w.policies.map((p) => socket.spdAdd(specs.toPfkeyPolicy(p)))]),
+      remove: () => Promise.all([
+        ...w.sas.map((sa) => socket.delete({ satype: sa.proto, src: sa.src, dst: sa.dst, spi: sa.spi })),
+        ...w.policies.map((p) => socket.spdDelete(specs.toPfkeySelector(p.selector, p.dir))),
+      ]),
+    }),
+    close: () => socket.close(),
+  }
+}
+
+/**
+ * CPU seconds of this process and its waited-for children (ip), user and system, from
+ * /proc/self/stat (utime, stime, cutime, cstime; at 100 ticks a second on Linux).
+ */
+function cpuSeconds() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number)
+  return { user: ((f[11] ?? 0) + (f[13] ?? 0)) / 100, system: ((f[12] ?? 0) + (f[14] ?? 0)) / 100 }
+}
+
 /** @template T @param {() => Promise<T>} fn @returns {Promise<number>} seconds */
 async function timed(fn) {
   const start = process.hrtime.bigint()
@@ -218,11 +251,14 @@ async function measure(m, w) {
   ip(['xfrm', 'state', 'flush'])
   ip(['xfrm', 'policy', 'flush'])
   const phases = m.prepare(w)
+  const cpu0 = cpuSeconds()
   const install = await timed(phases.install)
+  const cpu1 = cpuSeconds()
+  const cpu = { user: cpu1.user - cpu0.user, system: cpu1.system - cpu0.system }
   expectCounts(w, m.name, 'install')
   const remove = await timed(phases.remove)
   expectCounts(w, m.name, 'delete')
-  return { install, remove }
+  return { install, remove, cpu }
 }
 
 async function main() {
@@ -238,7 +274,7 @@ async function main() {
     ['xfrm addon', () => xfrmSocket(dist)],
   ]
   const pfkey = path.join(dist, 'kernel', 'pfkey-backend.js')
-  if (fs.existsSync(pfkey)) methods.push(['pfkey', () => sadBackend(new (require(pfkey).PfkeyBackend)())])
+  if (fs.existsSync(pfkey)) methods.push(['pfkey', () => sadBackend(new (require(pfkey).PfkeyBackend)())], ['pfkey addon', () => pfkeySocket(dist)])
   else console.log(`pfkey: skipped (${pfkey} is not in this build)`)
 
   const results = []
@@ -255,9 +291,11 @@ async function main() {
     }
     try {
       await measure(method, warmUp)
-      const { install, remove } = await measure(method, w)
+      const { install, remove, cpu } = await measure(method, w)
       const r = { method: name, sas: w.sas.length, policies: w.policies.length, installSeconds: install, deleteSeconds: remove }
-      console.log(`${name}: installed ${r.sas} SAs + ${r.policies} policies in ${install.toFixed(2)} s, deleted them in ${remove.toFixed(2)} s`)
+      // The installer's CPU (the kernel's work for its syscalls is system time).
+      console.log(`${name}: installed ${r.sas} SAs + ${r.policies} policies in ${install.toFixed(2)} s ` +
+        `(cpu: user ${cpu.user.toFixed(1)} s, system ${cpu.system.toFixed(1)} s), deleted them in ${remove.toFixed(2)} s`)
       results.push(r)
     } finally {
       await method.close()

@@ -6,7 +6,7 @@
 // board, copies scripts/bench/kernel-rate-board.js in over the debug shell (ttyS1), runs it
 // there against the image's /opt/ikegate, and prints the rates and their ratios.
 //
-//   usage: npm run bench:kernel [-- --pairs N] [--only 'ip -batch,xfrm,xfrm addon,pfkey'] [--memory SIZE]
+//   usage: npm run bench:kernel [-- --pairs N] [--only 'ip -batch,xfrm,xfrm addon,pfkey,pfkey addon'] [--memory SIZE]
 //   needs: npm run build:ts (dist/) and the addon; bash scripts/setup (QEMU and friends)
 'use strict'
 
@@ -32,7 +32,7 @@ function options() {
     if (args[i] === '--pairs') o.pairs = Number(value)
     else if (args[i] === '--only') o.only = value
     else if (args[i] === '--memory') o.memory = value
-    else fail(`unknown argument ${args[i]} (usage: kernel-rate.js [--pairs N] [--only 'ip -batch,xfrm,xfrm addon,pfkey'] [--memory SIZE])`)
+    else fail(`unknown argument ${args[i]} (usage: kernel-rate.js [--pairs N] [--only 'ip -batch,xfrm,xfrm addon,pfkey,pfkey addon'] [--memory SIZE])`)
   }
   return o
 }
@@ -124,12 +124,12 @@ function printReport(report) {
   console.log(`\nkernel-rate: ${report.pairs} SA pairs = ${first.sas} ESP tunnel SAs (AES-128-CBC + HMAC-SHA-1-96) and ${first.policies} policies (out/in/fwd),`)
   console.log(`installed then deleted, on a qemu-x86_64 board (Linux ${report.kernel}, QEMU TCG, 1 CPU); SAs/s counts SAs, the policies go in the same time\n`)
   const reference = report.results.find((r) => r.method === 'ip -batch')
-  console.log(`${'method'.padEnd(10)} ${'install s'.padStart(9)} ${'SAs/s'.padStart(9)} ${'delete s'.padStart(9)} ${'SAs/s'.padStart(9)}   vs ip -batch (install, delete)`)
+  console.log(`${'method'.padEnd(11)} ${'install s'.padStart(9)} ${'SAs/s'.padStart(9)} ${'delete s'.padStart(9)} ${'SAs/s'.padStart(9)}   vs ip -batch (install, delete)`)
   for (const r of report.results) {
     const ratio = reference && r !== reference
       ? `${(reference.installSeconds / r.installSeconds).toFixed(2)}x, ${(reference.deleteSeconds / r.deleteSeconds).toFixed(2)}x`
       : ''
-    console.log(`${r.method.padEnd(10)} ${fixed(r.installSeconds, 2)} ${fixed(r.sas / r.installSeconds, 0)} ${fixed(r.deleteSeconds, 2)} ${fixed(r.sas / r.deleteSeconds, 0)}   ${ratio}`)
+    console.log(`${r.method.padEnd(11)} ${fixed(r.installSeconds, 2)} ${fixed(r.sas / r.installSeconds, 0)} ${fixed(r.deleteSeconds, 2)} ${fixed(r.sas / r.deleteSeconds, 0)}   ${ratio}`)
   }
 }
 
@@ -150,7 +150,7 @@ async function main() {
   try {
     // The benchmark's own lines, as they come, show progress through a long run.
     shell = await SerialShell.connect(path.join(runDir, 'debug.sock'), () => running, (line) => {
-      if (/^(ip -batch|xfrm|xfrm addon|pfkey|kernel-rate-board):/.test(line)) console.error(`board: ${line}`)
+      if (/^(ip -batch|xfrm|xfrm addon|pfkey|pfkey addon|kernel-rate-board):/.test(line)) console.error(`board: ${line}`)
     })
     // The shell starts late in the boot; typed input before that is lost, so ask until it answers.
     for (const deadline = Date.now() + 180_000; ;) {

@@ -55,6 +55,8 @@ export function openMonitor<M>(socket: { close(): void }, open: () => M): M {
   }
 }
 
+const noContext = (): SadErrorContext => ({});
+
 export interface SpiRange {
   src: string;
   dst: string;
@@ -93,7 +95,7 @@ export abstract class KernelSadBackend<KernelSa, KernelPolicy> extends EventEmit
   protected abstract kernelListSas(): Promise<KernelSa[]>;
   protected abstract kernelFlushSas(proto?: IpsecProto): Promise<unknown>;
   /** Installs a checked policy; resolves with its index, rejects with a SadError. */
-  protected abstract kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number>;
+  protected abstract kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: () => SadErrorContext): Promise<number>;
   protected abstract kernelDeletePolicy(selector: Selector, dir: PolicyDir): Promise<unknown>;
   protected abstract kernelListPolicies(): Promise<KernelPolicy[]>;
   protected abstract kernelFlushPolicies(): Promise<unknown>;
@@ -107,39 +109,39 @@ export abstract class KernelSadBackend<KernelSa, KernelPolicy> extends EventEmit
   async allocateSpi(request: AllocateSpiRequest): Promise<number> {
     const { min, max } = checkSpiRange(request);
     const context = { spiRange: { src: request.src, dst: request.dst, proto: request.proto, min, max } };
-    const larval = await this.call('allocateSpi', context, this.kernelAllocateSpi({ src: request.src, dst: request.dst, proto: request.proto, min, max }));
+    const larval = await this.call('allocateSpi', () => context, this.kernelAllocateSpi({ src: request.src, dst: request.dst, proto: request.proto, min, max }));
     return larval.spi;
   }
 
   async addSa(spec: SaSpec): Promise<void> {
     this.checkSa('addSa', spec);
-    await this.call('addSa', { sa: idOf(spec) }, this.kernelInstallSa('addSa', spec));
+    await this.call('addSa', () => ({ sa: idOf(spec) }), this.kernelInstallSa('addSa', spec));
   }
 
   async updateSa(spec: SaSpec): Promise<void> {
     this.checkSa('updateSa', spec);
-    await this.call('updateSa', { sa: idOf(spec) }, this.kernelInstallSa('updateSa', spec));
+    await this.call('updateSa', () => ({ sa: idOf(spec) }), this.kernelInstallSa('updateSa', spec));
     // The kernel rearms a soft limit on update.
-    this.softExpiredSas.delete(saKey(spec));
+    if (this.softExpiredSas.size > 0) this.softExpiredSas.delete(saKey(spec));
   }
 
   async deleteSa(id: SaId): Promise<void> {
     checkSaId('deleteSa', id);
-    await this.call('deleteSa', { sa: idOf(id) }, this.kernelDeleteSa(id));
-    this.softExpiredSas.delete(saKey(id));
+    await this.call('deleteSa', () => ({ sa: idOf(id) }), this.kernelDeleteSa(id));
+    if (this.softExpiredSas.size > 0) this.softExpiredSas.delete(saKey(id));
   }
 
   async getSa(id: SaId): Promise<SaState> {
     checkSaId('getSa', id);
     const context = { sa: idOf(id) };
-    const sa = await this.call('getSa', context, this.kernelGetSa(id));
+    const sa = await this.call('getSa', () => context, this.kernelGetSa(id));
     const spec = this.read.saSpec(sa);
     if (!spec) throw new SadError('getSa', 'ESRCH', 'no such SA', context);
     return this.stateOf(spec, sa);
   }
 
   async listSas(): Promise<SaState[]> {
-    const sas = await this.call('listSas', {}, this.kernelListSas());
+    const sas = await this.call('listSas', noContext, this.kernelListSas());
     return sas.flatMap((sa) => {
       const spec = this.read.saSpec(sa);
       return spec ? [this.stateOf(spec, sa)] : [];
@@ -147,7 +149,7 @@ export abstract class KernelSadBackend<KernelSa, KernelPolicy> extends EventEmit
   }
 
   async flushSas(proto?: IpsecProto): Promise<void> {
-    await this.call('flushSas', {}, this.kernelFlushSas(proto));
+    await this.call('flushSas', noContext, this.kernelFlushSas(proto));
     for (const key of [...this.softExpiredSas]) if (proto === undefined || key.startsWith(`${proto} `)) this.softExpiredSas.delete(key);
   }
 
@@ -160,30 +162,31 @@ export abstract class KernelSadBackend<KernelSa, KernelPolicy> extends EventEmit
   }
 
   async deletePolicy(selector: Selector, dir: PolicyDir): Promise<void> {
-    const context = { policy: { selector: copySelector(selector), dir } };
-    checkSelector('deletePolicy', selector, context);
+    const context = (): SadErrorContext => ({ policy: { selector: copySelector(selector), dir } });
+    checkSelector('deletePolicy', selector, context());
     await this.call('deletePolicy', context, this.kernelDeletePolicy(selector, dir));
   }
 
   async listPolicies(): Promise<PolicyState[]> {
-    const policies = await this.call('listPolicies', {}, this.kernelListPolicies());
+    const policies = await this.call('listPolicies', noContext, this.kernelListPolicies());
     // Index order is the order of installation (an update keeps the index).
     return policies.flatMap((p) => this.read.policyState(p) ?? []).sort((a, b) => a.index - b.index);
   }
 
   async flushPolicies(): Promise<void> {
-    await this.call('flushPolicies', {}, this.kernelFlushPolicies());
+    await this.call('flushPolicies', noContext, this.kernelFlushPolicies());
   }
 
   protected checkSa(operation: 'addSa' | 'updateSa', spec: SaSpec): void {
     checkSaSpec(operation, spec);
   }
 
-  protected async call<T>(operation: SadOperation, context: SadErrorContext, request: Promise<T>): Promise<T> {
+  /** `context` is made only for an error: bulk installs make thousands of calls. */
+  protected async call<T>(operation: SadOperation, context: () => SadErrorContext, request: Promise<T>): Promise<T> {
     try {
       return await request;
     } catch (err) {
-      throw sadError(operation, err, context);
+      throw sadError(operation, err, context());
     }
   }
 
@@ -195,7 +198,7 @@ export abstract class KernelSadBackend<KernelSa, KernelPolicy> extends EventEmit
 
   private async installPolicy(operation: PolicyInstall, spec: PolicySpec): Promise<number> {
     checkPolicySpec(operation, spec);
-    return this.kernelInstallPolicy(operation, spec, { policy: { selector: copySelector(spec.selector), dir: spec.dir } });
+    return this.kernelInstallPolicy(operation, spec, () => ({ policy: { selector: copySelector(spec.selector), dir: spec.dir } }));
   }
 
   private stateOf(spec: SaSpec, sa: KernelSa): SaState {

@@ -37,7 +37,7 @@ export class PfkeyBackend extends KernelSadBackend<PfkeySa, PfkeyPolicy> {
     const { now, ...pfkey } = options;
     super({ saSpec: fromPfkeySa, counters: fromPfkeyCounters, policyState: fromPfkeyPolicy }, now);
     this.socket = new PfkeySocket(pfkey);
-    this.monitor = openMonitor(this.socket, () => new PfkeyMonitor((events) => this.onEvents(events), pfkey));
+    this.monitor = openMonitor(this.socket, () => new PfkeyMonitor(this.socket, (events) => this.onEvents(events)));
   }
 
   async close(): Promise<void> {
@@ -81,9 +81,9 @@ export class PfkeyBackend extends KernelSadBackend<PfkeySa, PfkeyPolicy> {
   }
 
   /** SPDADD and SPDUPDATE answer with the policy as installed: the addon reads its index. */
-  protected kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number> {
+  protected kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: () => SadErrorContext): Promise<number> {
     const problem = pfkeyPolicyProblem(spec);
-    if (problem) return Promise.reject(new SadError(operation, 'EINVAL', problem, context));
+    if (problem) return Promise.reject(new SadError(operation, 'EINVAL', problem, context()));
     const policy = toPfkeyPolicy(spec);
     return this.call(operation, context, operation === 'addPolicy' ? this.socket.spdAdd(policy) : this.socket.spdUpdate(policy));
   }

@@ -3,7 +3,8 @@
  * SA or policy fails the same way (EINVAL, naming the field) whichever backend is active,
  * instead of as the kernel's bare EINVAL.
  */
-import { addressBytes, networkBytes } from './address';
+import { isIPv6 } from 'node:net';
+import { addressBytes, ipv4Value, networkBytes } from './address';
 import { CIPHER_KEY_BITS, GCM_ICV_BITS, INTEGRITY_KEY_BITS } from './kernel-algorithms';
 import type {
   AllocateSpiRequest, PolicySpec, PolicyTemplate, Prefix, SaId, SaLifetimes, SaSpec, Selector,
@@ -20,10 +21,11 @@ const REPLAY_WINDOW_MAX = 4096;
 const isUint = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 const isPositive = (v: unknown): v is number => isUint(v, Number.MAX_SAFE_INTEGER) && v > 0;
 
+/** The address's length in bytes (4 or 16). Checks run per SA and policy of bulk installs: no Buffers. */
 function family(op: SadOperation, context: SadErrorContext, what: string, address: string | undefined): number {
-  const bytes = address === undefined ? undefined : addressBytes(address);
-  if (!bytes) throw new SadError(op, 'EINVAL', `${what} ${String(address)} is not an IP address`, context);
-  return bytes.length;
+  if (address !== undefined && ipv4Value(address, false) !== undefined) return 4;
+  if (address !== undefined && isIPv6(address)) return 16;
+  throw new SadError(op, 'EINVAL', `${what} ${String(address)} is not an IP address`, context);
 }
 
 function sameFamily(op: SadOperation, context: SadErrorContext, what: string, a: string | undefined, b: string | undefined): void {
@@ -124,11 +126,16 @@ export function checkSaSpec(op: SadOperation, spec: SaSpec): void {
 function checkPrefix(op: SadOperation, context: SadErrorContext, what: string, p: Prefix): number {
   const length = family(op, context, what, p.address);
   if (!isUint(p.prefixLength, length * 8)) throw new SadError(op, 'EINVAL', `${what} prefix length must be 0 to ${length * 8}`, context);
-  const bytes = addressBytes(p.address) as Buffer;
-  if (!networkBytes(bytes, p.prefixLength).equals(bytes)) {
+  if (!hostBitsClear(p.address, length, p.prefixLength)) {
     throw new SadError(op, 'EINVAL', `${what} ${p.address}/${p.prefixLength} has host bits set`, context);
   }
   return length;
+}
+
+function hostBitsClear(address: string, length: number, prefixLength: number): boolean {
+  if (length === 4) return (ipv4Value(address, false) as number) % 2 ** (32 - prefixLength) === 0;
+  const bytes = addressBytes(address) as Buffer;
+  return networkBytes(bytes, prefixLength).equals(bytes);
 }
 
 export function checkSelector(op: SadOperation, s: Selector, context: SadErrorContext): void {

@@ -84,7 +84,7 @@ export class XfrmBackend extends KernelSadBackend<XfrmSa, XfrmPolicy> {
    * The install resolves with the policy's index, which the kernel announces; only if that
    * announcement was lost is the policy read back for it.
    */
-  protected async kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: SadErrorContext): Promise<number> {
+  protected async kernelInstallPolicy(operation: PolicyInstall, spec: PolicySpec, context: () => SadErrorContext): Promise<number> {
     const policy = toXfrmPolicy(spec);
     const install = operation === 'addPolicy' ? this.socket.newPolicy(policy) : this.socket.updPolicy(policy);
     const index = (await this.call(operation, context, install))

@@ -209,9 +209,11 @@ export interface PfkeyDecoded {
   event?: PfkeyEvent;
 }
 
+type NativePfkeySocket = NativeExecutor<PfkeyRequest, PfkeyReply>;
+
 interface PfkeyAddon {
-  PfkeySocket: new (options?: PfkeyOptions) => NativeExecutor<PfkeyRequest, PfkeyReply>;
-  PfkeyMonitor: new (options: PfkeyOptions & { satypes?: PfkeySatype[] }, onEvents: (events: PfkeyEvent[]) => void) => NativeMonitor;
+  PfkeySocket: new (options?: PfkeyOptions) => NativePfkeySocket;
+  PfkeyMonitor: new (socket: NativePfkeySocket, onEvents: (events: PfkeyEvent[]) => void, options: { satypes?: PfkeySatype[] }) => NativeMonitor;
   pfkeyEncode(request: PfkeyRequest): Buffer;
   pfkeyDecode(message: Buffer): PfkeyDecoded;
 }
@@ -230,8 +232,13 @@ export function pfkeyDecode(message: Buffer): PfkeyDecoded {
 
 /** A request socket. Its methods resolve with the kernel's reply or reject with a PfkeyError. */
 export class PfkeySocket extends KernelSocket<PfkeyRequest, PfkeyReplies> {
+  /** What a PfkeyMonitor listens on. */
+  readonly native: NativePfkeySocket;
+
   constructor(options: PfkeyOptions = {}) {
-    super(new (pfkeyAddon().PfkeySocket)(options), 'PF_KEY');
+    const native = new (pfkeyAddon().PfkeySocket)(options);
+    super(native, 'PF_KEY');
+    this.native = native;
   }
 
   getSpi(r: PfkeySpiRequest): Promise<PfkeySa> {
@@ -277,9 +284,14 @@ export class PfkeySocket extends KernelSocket<PfkeyRequest, PfkeyReplies> {
   }
 }
 
-/** A registered PF_KEY socket: ACQUIRE, EXPIRE and the REGISTER answers, read on Node's own loop. */
+/**
+ * A PfkeySocket registered for ACQUIRE and EXPIRE, which arrive with the REGISTER answers on
+ * Node's own loop. The socket's requests and its events share the one PF_KEY socket: Linux
+ * copies every SA and policy change to every PF_KEY socket, so a second one would receive the
+ * replies of every bulk install again.
+ */
 export class PfkeyMonitor extends KernelMonitor {
-  constructor(onEvents: (events: PfkeyEvent[]) => void, options: PfkeyOptions & { satypes?: PfkeySatype[] } = {}) {
-    super(new (pfkeyAddon().PfkeyMonitor)(options, onEvents));
+  constructor(socket: PfkeySocket, onEvents: (events: PfkeyEvent[]) => void, options: { satypes?: PfkeySatype[] } = {}) {
+    super(new (pfkeyAddon().PfkeyMonitor)(socket.native, onEvents, options));
   }
 }

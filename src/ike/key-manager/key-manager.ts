@@ -119,6 +119,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
   private readonly random: (length: number) => Buffer;
   private readonly dh: (group: DhGroupId) => DhKeyPair;
   private readonly retransmitPolicy: RetransmitPolicy;
+  /** For a three-message exchange's message 2 (see finalLegPolicy). */
+  private readonly finalLegRetransmitPolicy: RetransmitPolicy;
   private readonly openSocket: (options: IkeSocketOptions) => Promise<IkeSocket>;
   private readonly queue: SerialQueue;
   private readonly slots = new ExchangeSlots();
@@ -166,6 +168,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.random = options.random ?? pooledRandomBytes;
     this.dh = options.dh ?? generateDhKeyPair;
     this.retransmitPolicy = options.retransmit ?? DEFAULT_RETRANSMIT;
+    this.finalLegRetransmitPolicy = finalLegPolicy(this.retransmitPolicy);
     this.initiationLimit = options.initiationLimit ?? DEFAULT_INITIATION_LIMIT;
     if (!(Number.isInteger(this.initiationLimit) && this.initiationLimit >= 1)) throw new RangeError(`initiation limit must be a positive integer, not ${this.initiationLimit}`);
     this.openSocket = options.openSocket ?? openIkeSocket;
@@ -341,7 +344,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       this.log.warn({ peer: `${to.address}:${to.port}` }, 'IKE message not sent: the IKE ports are not bound');
       return;
     }
-    this.log.debug({ peer: `${to.address}:${to.port}`, via, bytes: bytes.length }, 'IKE message sent');
+    // Per message: its fields are made only when debugging.
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ peer: `${to.address}:${to.port}`, via, bytes: bytes.length }, 'IKE message sent');
     const sent: Promise<void> = socket.send(bytes, to, via)
       .catch((err: Error) => this.log.warn({ peer: `${to.address}:${to.port}`, err: err.message }, 'cannot send an IKE message'))
       .finally(() => this.sends.delete(sent));
@@ -369,7 +373,9 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       this.lastPrune = now;
     }
     const route = routeDatagram(d.message);
-    this.log.debug({ peer: `${d.from.address}:${d.from.port}`, via: d.via, bytes: d.message.length, route: route.kind }, 'IKE message received');
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ peer: `${d.from.address}:${d.from.port}`, via: d.via, bytes: d.message.length, route: route.kind }, 'IKE message received');
+    }
     switch (route.kind) {
       case 'malformed':
         this.log.debug({ peer: d.from.address, err: route.error.message }, 'malformed IKE message dropped');
@@ -527,7 +533,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
         });
       },
       giveUp: () => this.queue.post(() => this.giveUp(slot)),
-      policy: this.awaitsFinalMessage(slot) ? finalLegPolicy(this.retransmitPolicy) : this.retransmitPolicy,
+      policy: this.awaitsFinalMessage(slot) ? this.finalLegRetransmitPolicy : this.retransmitPolicy,
       timers: this.clock,
     });
     slot.retransmit = { bytes, handle };
@@ -873,7 +879,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       used: new Set(), request, startedAt: this.clock.now(),
     };
     this.slots.add(slot);
-    this.log.debug({ ...this.saFields(ikeSa), msgid: machine.messageId.toString(16) }, 'starting Quick Mode');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ ...this.saFields(ikeSa), msgid: machine.messageId.toString(16) }, 'starting Quick Mode');
     await this.settle(slot, machine.start());
   }
 

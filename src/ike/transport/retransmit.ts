@@ -73,9 +73,18 @@ export interface Retransmission {
   readonly finished: boolean;
 }
 
+/** The waits of each policy object in use: a daemon starts one retransmission per message it sends. */
+const scheduleCache = new WeakMap<RetransmitPolicy, readonly number[]>();
+
+function schedule(policy: RetransmitPolicy): readonly number[] {
+  let waits = scheduleCache.get(policy);
+  if (!waits) scheduleCache.set(policy, (waits = Object.freeze(retransmitWaits(policy))));
+  return waits;
+}
+
 /** Transmits at once, then again after each wait, then gives up. */
 export function startRetransmission(options: RetransmitOptions): Retransmission {
-  const waits = retransmitWaits(options.policy ?? DEFAULT_RETRANSMIT);
+  const waits = schedule(options.policy ?? DEFAULT_RETRANSMIT);
   const timers = options.timers ?? systemTimers;
   let transmissions = 0;
   let finished = false;

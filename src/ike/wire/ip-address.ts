@@ -3,6 +3,8 @@
  * (dotted quad, RFC 5952 for IPv6) so a decoded payload re-encodes to the same bytes.
  */
 
+import { ipv4Value } from '../../kernel/address';
+
 export const IPV4_LENGTH = 4;
 export const IPV6_LENGTH = 16;
 
@@ -31,11 +33,13 @@ export function addressBytes(text: string, length: typeof IPV4_LENGTH | typeof I
   return bytes;
 }
 
+/** Parts may have leading zeros ("010"), as IOS configuration writes them. */
 function ipv4Bytes(text: string): Buffer | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1).map(Number);
-  return octets.every((o) => o <= 255) ? Buffer.from(octets) : undefined;
+  const value = ipv4Value(text, true);
+  if (value === undefined) return undefined;
+  const bytes = Buffer.allocUnsafe(IPV4_LENGTH);
+  bytes.writeUInt32BE(value);
+  return bytes;
 }
 
 function ipv6Bytes(text: string): Buffer | undefined {
