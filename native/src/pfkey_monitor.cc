@@ -11,7 +11,6 @@
 #include "pfkey_encode.h"
 #include "pfkey_js.h"
 #include "pfkey_socket.h"
-#include "xfrm_netlink.h"
 
 namespace ikegate::pfkey {
 
