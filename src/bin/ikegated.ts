@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --openssl-legacy-provider
+import './jit-tuning';
 import { parseDaemonArgs, UsageError, USAGE } from '../daemon-options';
 import { startDaemon } from '../daemon';
 
