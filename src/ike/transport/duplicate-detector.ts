@@ -4,7 +4,7 @@
  * processing the message a second time. Messages are compared by SHA-256 digest, so only
  * the digest of what we received is kept.
  */
-import { createHash } from 'node:crypto';
+import { hash } from '../crypto/hash';
 import { DEFAULT_RETRANSMIT, retransmitSpanMs } from './retransmit';
 
 export type DuplicateCheck =
@@ -35,7 +35,7 @@ interface Remembered {
  * that alive): a digest Buffer would cost an ArrayBuffer and a view per exchange remembered,
  * and 128 bits tell a retransmission from another message.
  */
-const digestOf = (datagram: Buffer): string => createHash('sha256').update(datagram).digest().toString('latin1', 0, 16);
+const digestOf = (datagram: Buffer): string => hash('sha256', datagram).toString('latin1', 0, 16);
 
 /**
  * Remembers, per exchange (e.g. the cookie pair for phase 1, plus the message ID for phase 2),
@@ -45,6 +45,8 @@ export class DuplicateDetector {
   private readonly holdMs: number;
   private readonly now: () => number;
   private readonly exchanges = new Map<string, Remembered>();
+  /** The last datagram digested: a message checked is digested again when it is accepted. */
+  private last: { readonly datagram: Buffer; readonly digest: string } | undefined;
 
   constructor(options: DuplicateDetectorOptions = {}) {
     this.holdMs = options.holdMs ?? retransmitSpanMs(DEFAULT_RETRANSMIT);
@@ -53,7 +55,7 @@ export class DuplicateDetector {
 
   check(exchange: string, datagram: Buffer): DuplicateCheck {
     const r = this.live(exchange);
-    if (!r || r.digest !== digestOf(datagram)) return { kind: 'new' };
+    if (!r || r.digest !== this.digest(datagram)) return { kind: 'new' };
     r.until = this.now() + this.holdMs;
     return r.response ? { kind: 'resend', response: r.response } : { kind: 'duplicate' };
   }
@@ -64,7 +66,7 @@ export class DuplicateDetector {
    */
   accepted(exchange: string, datagram: Buffer): void {
     // `response` present from the start: added later, it would live outside the object, in an array of its own.
-    this.exchanges.set(exchange, { digest: digestOf(datagram), response: undefined, until: this.now() + this.holdMs });
+    this.exchanges.set(exchange, { digest: this.digest(datagram), response: undefined, until: this.now() + this.holdMs });
   }
 
   /** Our answer to the last accepted message; ignored when none was accepted. */
@@ -87,6 +89,11 @@ export class DuplicateDetector {
 
   get size(): number {
     return this.exchanges.size;
+  }
+
+  private digest(datagram: Buffer): string {
+    if (this.last?.datagram !== datagram) this.last = { datagram, digest: digestOf(datagram) };
+    return this.last.digest;
   }
 
   private live(exchange: string): Remembered | undefined {
