@@ -209,3 +209,36 @@ t.test('ECP public values must be x | y of a curve point', async (t) => {
     rejects(t, id, Buffer.alloc(group.publicValueLength, 0xff), 'coordinates above the field prime');
   }
 });
+
+t.test('ECP private keys: 1 gives G, n-1 gives -G, 0 and n are refused', async (t) => {
+  // FIPS 186-4 D.1.2.3 and D.1.2.4: field prime p, order n, generator (Gx, Gy).
+  const curves = {
+    19: {
+      p: 'FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF',
+      n: 'FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551',
+      gx: '6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296',
+      gy: '4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5',
+    },
+    20: {
+      p: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFFFF0000000000000000FFFFFFFF',
+      n: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973',
+      gx: 'AA87CA22BE8B05378EB1C71EF320AD746E1D3B628BA79B9859F741E082542A385502F25DBF55296C3A545E3872760AB7',
+      gy: '3617DE4A96262C6F5D9E98BF9292DC29F8F41DBD289A147CE9DA3113B5F0B8C00A60B1CE1D7E819D7A431D7C90EA0E5F',
+    },
+  } as const;
+  for (const id of [19, 20] as const) {
+    const c = curves[id];
+    const group = new EcpGroup(id);
+    const size = group.sharedSecretLength;
+    const [p, n, gy] = [BigInt(`0x${c.p}`), BigInt(`0x${c.n}`), BigInt(`0x${c.gy}`)];
+    const g = Buffer.from(c.gx + c.gy, 'hex');
+    t.same(group.keyPairFromPrivateKey(toBuf(1n, size)).publicValue, g, `group ${id}: 1 gives G`);
+    t.same(group.keyPairFromPrivateKey(toBuf(n - 1n, size)).publicValue, Buffer.concat([Buffer.from(c.gx, 'hex'), toBuf(p - gy, size)]),
+      `group ${id}: n-1 gives -G`);
+    // G times 2 through either route: the key pair of 2, and 1's shared secret with 2G.
+    const two = group.keyPairFromPrivateKey(Buffer.from([2]));
+    t.same(group.keyPairFromPrivateKey(toBuf(1n, size)).sharedSecret(two.publicValue), two.publicValue.subarray(0, size), `group ${id}: 1 x 2G = 2G`);
+    t.throws(() => group.keyPairFromPrivateKey(Buffer.alloc(size)), RangeError, `group ${id}: 0 refused`);
+    t.throws(() => group.keyPairFromPrivateKey(toBuf(n, size)), RangeError, `group ${id}: n refused`);
+  }
+});

@@ -4,6 +4,7 @@
 #include "crypto_table.h"
 #include "crypto_uevents.h"
 #include "ike_crypto.h"
+#include "ike_ecp.h"
 #include "rtnl_socket.h"
 #include "pfkey_monitor.h"
 #include "pfkey_socket.h"
@@ -22,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ikegate::crypto::RegisterCryptoTable(env, exports);
   ikegate::crypto::DeviceMonitor::Register(env, exports);
   ikegate::crypto::RegisterIkeCrypto(env, exports);
+  ikegate::crypto::RegisterIkeEcp(env, exports);
   ikegate::rtnl::RtnlSocket::Register(env, exports);
   return exports;
 }
