@@ -49,12 +49,17 @@ Curve& CurveArg(const Napi::CallbackInfo& info) {
     if (name != c.name) continue;
     if (c.group) return c;
     bn_ctx = bn_ctx ? bn_ctx : BN_CTX_new();
-    c.group = EC_GROUP_new_by_curve_name(c.nid);
-    c.prime = BN_new();
-    if (!bn_ctx || !c.group || !c.prime || !EC_GROUP_get_curve(c.group, c.prime, nullptr, nullptr, bn_ctx)) {
+    // Kept only once complete: a failed set-up is tried again on the next call.
+    EC_GROUP* group = EC_GROUP_new_by_curve_name(c.nid);
+    BIGNUM* prime = BN_new();
+    if (!bn_ctx || !group || !prime || !EC_GROUP_get_curve(group, prime, nullptr, nullptr, bn_ctx)) {
+      EC_GROUP_free(group);
+      BN_free(prime);
       Fail(env, std::string("cannot set up curve ") + name);
     }
-    c.order = EC_GROUP_get0_order(c.group);
+    c.prime = prime;
+    c.order = EC_GROUP_get0_order(group);
+    c.group = group;
     return c;
   }
   throw Napi::TypeError::New(env, "unsupported curve " + name);
