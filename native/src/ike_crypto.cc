@@ -1,11 +1,11 @@
 #include "ike_crypto.h"
 
+#include "openssl_args.h"
+
 #include <openssl/core_names.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include <cstring>
 #include <string>
 
 namespace ikegate {
@@ -32,15 +32,6 @@ struct DigestSlot {
 DigestSlot digest_slots[kDigestCount];
 EVP_CIPHER* cipher_slots[kCipherCount];
 EVP_CIPHER_CTX* cipher_ctx = nullptr;
-
-// Leaves OpenSSL's error queue empty (node:crypto reads it after its own calls) and throws
-// with OpenSSL's reason.
-[[noreturn]] void Fail(Napi::Env env, const std::string& what) {
-  char reason[256] = "unknown OpenSSL error";
-  if (unsigned long code = ERR_get_error()) ERR_error_string_n(code, reason, sizeof(reason));
-  ERR_clear_error();
-  throw Napi::Error::New(env, what + ": " + reason);
-}
 
 size_t IndexOf(Napi::Env env, const Napi::Value& name, const char* const* names, size_t count, const char* kind) {
   if (!name.IsString()) throw Napi::TypeError::New(env, std::string(kind) + " name must be a string");
@@ -69,25 +60,11 @@ DigestSlot& Digest(Napi::Env env, const Napi::Value& name) {
   return slot;
 }
 
-Napi::Buffer<uint8_t> BufferArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (i >= info.Length() || !info[i].IsBuffer()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a Buffer");
-  return info[i].As<Napi::Buffer<uint8_t>>();
-}
-
-// The caller's output Buffer (allocated by JavaScript from its pool: a Buffer made here
-// would be an ArrayBuffer of its own, which costs heap for every key an SA keeps), checked
-// to hold `length` bytes.
-uint8_t* Output(const Napi::CallbackInfo& info, size_t length) {
-  Napi::Buffer<uint8_t> out = BufferArg(info, 0, "out");
-  if (out.Length() != length) throw Napi::RangeError::New(info.Env(), "out must be " + std::to_string(length) + " bytes");
-  return out.Data();
-}
-
 // ikeHash(out, hash, ...parts): the digest of the parts' concatenation, into out.
 void IkeHash(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   DigestSlot& slot = Digest(env, info[1]);
-  uint8_t* out = Output(info, static_cast<size_t>(EVP_MD_get_size(slot.md)));
+  uint8_t* out = SizedBufferArg(info, 0, "out", static_cast<size_t>(EVP_MD_get_size(slot.md)));
   if (!EVP_DigestInit_ex2(slot.hash, slot.md, nullptr)) Fail(env, "hash init");
   for (size_t i = 2; i < info.Length(); ++i) {
     Napi::Buffer<uint8_t> part = BufferArg(info, i, "every part");
@@ -103,7 +80,7 @@ void IkeHmac(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   DigestSlot& slot = Digest(env, info[1]);
   size_t size = static_cast<size_t>(EVP_MD_get_size(slot.md));
-  uint8_t* out = Output(info, size);
+  uint8_t* out = SizedBufferArg(info, 0, "out", size);
   Napi::Buffer<uint8_t> key = BufferArg(info, 2, "key");
   // OpenSSL refuses a NULL key; an empty one is a valid HMAC key.
   static const unsigned char kEmpty[1] = {0};
@@ -144,7 +121,7 @@ void IkeCbc(const Napi::CallbackInfo& info) {
       !EVP_CIPHER_CTX_set_padding(cipher_ctx, 0)) {
     Fail(env, std::string(kCiphers[c]) + " init");
   }
-  uint8_t* out = Output(info, data.Length());
+  uint8_t* out = SizedBufferArg(info, 0, "out", data.Length());
   int written = 0;
   int tail = 0;
   if (!EVP_CipherUpdate(cipher_ctx, out, &written, data.Data(), static_cast<int>(data.Length())) ||

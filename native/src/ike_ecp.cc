@@ -1,11 +1,12 @@
 #include "ike_ecp.h"
 
+#include "openssl_args.h"
+
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -35,12 +36,6 @@ struct PointFree {
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
 using Point = std::unique_ptr<EC_POINT, PointFree>;
 
-// Leaves OpenSSL's error queue empty (node:crypto reads it after its own calls).
-[[noreturn]] void Fail(Napi::Env env, const std::string& what) {
-  ERR_clear_error();
-  throw Napi::Error::New(env, what);
-}
-
 Curve& CurveArg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[1].IsString()) throw Napi::TypeError::New(env, "curve name must be a string");
@@ -65,13 +60,6 @@ Curve& CurveArg(const Napi::CallbackInfo& info) {
   throw Napi::TypeError::New(env, "unsupported curve " + name);
 }
 
-Napi::Buffer<uint8_t> BufferArg(const Napi::CallbackInfo& info, size_t i, const char* what, size_t length) {
-  if (i >= info.Length() || !info[i].IsBuffer()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a Buffer");
-  auto buffer = info[i].As<Napi::Buffer<uint8_t>>();
-  if (buffer.Length() != length) throw Napi::RangeError::New(info.Env(), std::string(what) + " must be " + std::to_string(length) + " bytes");
-  return buffer;
-}
-
 Bn NewBn(Napi::Env env) {
   Bn bn(BN_secure_new());
   if (!bn) Fail(env, "out of memory");
@@ -79,10 +67,10 @@ Bn NewBn(Napi::Env env) {
 }
 
 // A private scalar from its big-endian bytes, which must lie in [1, n-1].
-Bn PrivateScalar(Napi::Env env, const Curve& c, const Napi::Buffer<uint8_t>& bytes) {
+Bn PrivateScalar(Napi::Env env, const Curve& c, const uint8_t* bytes, size_t length) {
   Bn d = NewBn(env);
   BN_set_flags(d.get(), BN_FLG_CONSTTIME);
-  if (!BN_bin2bn(bytes.Data(), static_cast<int>(bytes.Length()), d.get())) Fail(env, "cannot read the private key");
+  if (!BN_bin2bn(bytes, static_cast<int>(length), d.get())) Fail(env, "cannot read the private key");
   if (BN_is_zero(d.get()) || BN_cmp(d.get(), c.order) >= 0) {
     throw Napi::RangeError::New(env, std::string("private key out of range for ") + c.name);
   }
@@ -95,11 +83,12 @@ void EcpKeyPair(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Curve& c = CurveArg(info);
   const size_t f = c.field_bytes;
-  uint8_t* out = BufferArg(info, 0, "out", 3 * f).Data();
+  uint8_t* out = SizedBufferArg(info, 0, "out", 3 * f);
   Bn d;
   if (info.Length() > 2 && !info[2].IsUndefined()) {
     if (!info[2].IsBuffer()) throw Napi::TypeError::New(env, "privateKey must be a Buffer");
-    d = PrivateScalar(env, c, info[2].As<Napi::Buffer<uint8_t>>());
+    auto given = info[2].As<Napi::Buffer<uint8_t>>();
+    d = PrivateScalar(env, c, given.Data(), given.Length());
   } else {
     d = NewBn(env);
     BN_set_flags(d.get(), BN_FLG_CONSTTIME);
@@ -128,9 +117,9 @@ Napi::Value EcpSharedSecret(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Curve& c = CurveArg(info);
   const size_t f = c.field_bytes;
-  uint8_t* out = BufferArg(info, 0, "out", f).Data();
-  Bn d = PrivateScalar(env, c, BufferArg(info, 2, "privateKey", f));
-  const uint8_t* peer = BufferArg(info, 3, "peer", 2 * f).Data();
+  uint8_t* out = SizedBufferArg(info, 0, "out", f);
+  Bn d = PrivateScalar(env, c, SizedBufferArg(info, 2, "privateKey", f), f);
+  const uint8_t* peer = SizedBufferArg(info, 3, "peer", 2 * f);
   Bn x = NewBn(env), y = NewBn(env);
   if (!BN_bin2bn(peer, static_cast<int>(f), x.get()) || !BN_bin2bn(peer + f, static_cast<int>(f), y.get())) {
     Fail(env, "cannot read the peer's point");
