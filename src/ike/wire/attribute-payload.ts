@@ -1,6 +1,7 @@
 import { decodeAttributes, encodeAttributes, type DataAttribute } from './attribute';
 import { CfgType, NotifyType, PayloadType } from './constants';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * draft-ietf-ipsec-isakmp-mode-cfg-05 3.2 attribute payload, carried by Transaction
@@ -17,7 +18,7 @@ const FIXED_LENGTH = 4;
 const CFG_TYPES = new Set<number>(Object.values(CfgType));
 
 export function encodeAttributePayload(attr: AttributePayload): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt8(attr.cfgType, 0);
   fixed.writeUInt16BE(attr.identifier, 2);
   return Buffer.concat([fixed, encodeAttributes(attr.attributes)]);

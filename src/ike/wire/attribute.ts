@@ -35,7 +35,7 @@ export function variableAttribute(type: number, value: Buffer): VariableAttribut
 /** A numeric attribute in the smallest form: basic up to 0xffff, else four octets. */
 export function numberAttribute(type: number, value: number): DataAttribute {
   if (value <= 0xffff) return basicAttribute(type, value);
-  const bytes = Buffer.alloc(4);
+  const bytes = Buffer.allocUnsafe(4);
   bytes.writeUInt32BE(value);
   return variableAttribute(type, bytes);
 }
@@ -52,22 +52,30 @@ export function attributeNumber(attribute: DataAttribute): number | undefined {
   return n;
 }
 
+/** The attributes in one buffer: their length is known before a single octet is written. */
 export function encodeAttributes(attributes: readonly DataAttribute[]): Buffer {
-  const parts = attributes.map((a) => {
+  let length = 0;
+  for (const a of attributes) {
     if (!Number.isInteger(a.type) || a.type < 0 || a.type > 0x7fff) {
       throw new RangeError(`attribute type ${a.type} does not fit 15 bits`);
     }
-    const head = Buffer.alloc(HEADER_LENGTH);
+    length += HEADER_LENGTH + (a.format === 'basic' ? 0 : a.value.length);
+  }
+  const out = Buffer.allocUnsafe(length);
+  let o = 0;
+  for (const a of attributes) {
     if (a.format === 'basic') {
-      head.writeUInt16BE(AF | a.type, 0);
-      head.writeUInt16BE(a.value, 2);
-      return head;
+      out.writeUInt16BE(AF | a.type, o);
+      out.writeUInt16BE(a.value, o + 2);
+      o += HEADER_LENGTH;
+    } else {
+      out.writeUInt16BE(a.type, o);
+      out.writeUInt16BE(a.value.length, o + 2);
+      a.value.copy(out, o + HEADER_LENGTH);
+      o += HEADER_LENGTH + a.value.length;
     }
-    head.writeUInt16BE(a.type, 0);
-    head.writeUInt16BE(a.value.length, 2);
-    return Buffer.concat([head, a.value]);
-  });
-  return Buffer.concat(parts);
+  }
+  return out;
 }
 
 /** Decode a run of attributes filling `bytes` exactly; `at` is its offset in the message. */

@@ -2,6 +2,7 @@ import type { Doi } from './constants';
 import { NotifyType, PayloadType, ProtocolId } from './constants';
 import { decodeDoi } from './doi';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * RFC 2408 3.15: SAs of one protocol the sender has deleted. All SPIs share one size (16,
@@ -23,7 +24,7 @@ export function encodeDelete(d: DeletePayload): Buffer {
   if (size === 0 || d.spis.some((spi) => spi.length !== size)) {
     throw new RangeError('a delete needs at least one SPI, all of one non-zero size');
   }
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt32BE(d.doi, 0);
   fixed.writeUInt8(d.protocolId, 4);
   fixed.writeUInt8(size, 5);

@@ -1,5 +1,6 @@
 import { ExchangeType, Flag, ISAKMP_VERSION, NotifyType } from './constants';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * RFC 2408 3.1 ISAKMP header, 28 octets. The first payload type and the length belong to
@@ -31,7 +32,7 @@ export function encodeHeader(header: Header, firstPayload: number, length: numbe
     throw new RangeError('cookies are 8 octets');
   }
   if (header.flags & ~KNOWN_FLAGS) throw new RangeError(`flags 0x${header.flags.toString(16)} are not all defined`);
-  const bytes = Buffer.alloc(HEADER_LENGTH);
+  const bytes = zeroed(HEADER_LENGTH);
   header.initiatorCookie.copy(bytes, 0);
   header.responderCookie.copy(bytes, COOKIE_LENGTH);
   bytes.writeUInt8(firstPayload, NEXT_PAYLOAD_OFFSET);

@@ -2,6 +2,7 @@ import { readDerHeader, TAG_SEQUENCE } from '../../keys/der';
 import { IdType, NotifyType, PayloadType } from './constants';
 import { addressBytes, formatAddress, IPV4_LENGTH, IPV6_LENGTH } from './ip-address';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /** RFC 2407 4.6.2.1 identification data, typed by ID type. Addresses are canonical text. */
 export type Identity =
@@ -115,7 +116,7 @@ export function decodeIdentity(idType: number, data: Buffer, at: number): Identi
 }
 
 export function encodeIdentification(id: IdentificationPayload): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt8(id.identity.idType, 0);
   fixed.writeUInt8(id.protocolId, 1);
   fixed.writeUInt16BE(id.port, 2);

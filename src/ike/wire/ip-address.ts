@@ -9,7 +9,8 @@ export const IPV4_LENGTH = 4;
 export const IPV6_LENGTH = 16;
 
 export function formatAddress(bytes: Buffer): string {
-  if (bytes.length === IPV4_LENGTH) return Array.from(bytes).join('.');
+  // Indexed, not Array.from(bytes).join('.'): every ID payload received comes through here.
+  if (bytes.length === IPV4_LENGTH) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   const groups: number[] = [];
   for (let i = 0; i < IPV6_LENGTH; i += 2) groups.push(bytes.readUInt16BE(i));
   // RFC 5952 4.2: compress the longest run of two or more zero groups, the first on a tie.

@@ -1,6 +1,7 @@
 import { IdType, NotifyType, PayloadType } from './constants';
 import { addressBytes, formatAddress, IPV4_LENGTH, IPV6_LENGTH } from './ip-address';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * RFC 3947 5.2 NAT-OA: the address the sender saw as its own, for transport-mode checksum
@@ -19,7 +20,7 @@ function addressLength(idType: NatOriginalAddressPayload['idType']): typeof IPV4
 }
 
 export function encodeNatOriginalAddress(oa: NatOriginalAddressPayload): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt8(oa.idType, 0);
   return Buffer.concat([fixed, addressBytes(oa.address, addressLength(oa.idType))]);
 }

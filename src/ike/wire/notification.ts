@@ -2,6 +2,7 @@ import type { Doi } from './constants';
 import { NotifyType, PayloadType } from './constants';
 import { decodeDoi } from './doi';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * RFC 2408 3.14. `notifyType` stays a plain number: private and future types must reach
@@ -20,7 +21,7 @@ export interface NotificationPayload {
 const FIXED_LENGTH = 8;
 
 export function encodeNotification(n: NotificationPayload): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt32BE(n.doi, 0);
   fixed.writeUInt8(n.protocolId, 4);
   fixed.writeUInt8(n.spi.length, 5);

@@ -58,14 +58,19 @@ export function splitChain(
   return { links, end: o };
 }
 
-/** Join bodies into a chain; the first type is the caller's to announce. */
+/** Join bodies into a chain, in one buffer; the first type is the caller's to announce. */
 export function joinChain(links: readonly { readonly type: number; readonly body: Buffer }[]): Buffer {
-  const parts: Buffer[] = [];
-  links.forEach((link, i) => {
-    const head = Buffer.alloc(GENERIC_HEADER_LENGTH);
-    head.writeUInt8(links[i + 1]?.type ?? PayloadType.NONE, 0);
-    head.writeUInt16BE(GENERIC_HEADER_LENGTH + link.body.length, 2);
-    parts.push(head, link.body);
-  });
-  return Buffer.concat(parts);
+  let length = 0;
+  for (const link of links) length += GENERIC_HEADER_LENGTH + link.body.length;
+  const out = Buffer.allocUnsafe(length);
+  let o = 0;
+  for (let i = 0; i < links.length; i++) {
+    const body = links[i].body;
+    out.writeUInt8(links[i + 1]?.type ?? PayloadType.NONE, o);
+    out.writeUInt8(0, o + 1);
+    out.writeUInt16BE(GENERIC_HEADER_LENGTH + body.length, o + 2);
+    body.copy(out, o + GENERIC_HEADER_LENGTH);
+    o += GENERIC_HEADER_LENGTH + body.length;
+  }
+  return out;
 }

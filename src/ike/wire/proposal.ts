@@ -2,6 +2,7 @@ import { NotifyType, PayloadType, ProtocolId } from './constants';
 import { joinChain, splitChain } from './payload-header';
 import { decodeTransform, encodeTransform, type Transform } from './transform';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /** RFC 2408 3.5 proposal payload body, with its transforms (a chain of T payloads). */
 export interface Proposal {
@@ -29,7 +30,7 @@ function spiSizeFits(protocolId: ProtocolId, size: number): boolean {
 }
 
 export function encodeProposal(proposal: Proposal): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt8(proposal.number, 0);
   fixed.writeUInt8(proposal.protocolId, 1);
   fixed.writeUInt8(proposal.spi.length, 2);

@@ -2,6 +2,7 @@ import { Doi, NotifyType, PayloadType, Situation } from './constants';
 import { joinChain, splitChain } from './payload-header';
 import { decodeProposal, encodeProposal, type Proposal } from './proposal';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /**
  * RFC 2408 3.4 / RFC 2407 4.6.1 Security Association payload. Only the IPsec DOI with
@@ -16,7 +17,7 @@ export interface SecurityAssociationPayload {
 const FIXED_LENGTH = 8;
 
 export function encodeSecurityAssociation(sa: SecurityAssociationPayload): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt32BE(Doi.IPSEC, 0);
   fixed.writeUInt32BE(Situation.SIT_IDENTITY_ONLY, 4);
   return Buffer.concat([fixed, joinChain(sa.proposals.map((p) => ({ type: PayloadType.P, body: encodeProposal(p) })))]);

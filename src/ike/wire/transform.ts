@@ -1,6 +1,7 @@
 import { decodeAttributes, encodeAttributes, type DataAttribute } from './attribute';
 import { IkeAttribute, IpsecAttribute, NotifyType, ProtocolId } from './constants';
 import { reject } from './wire-error';
+import { zeroed } from './zeroed';
 
 /** RFC 2408 3.6 transform payload body: number, transform id, reserved, SA attributes. */
 export interface Transform {
@@ -29,7 +30,7 @@ function basicClasses(protocolId: ProtocolId): ReadonlySet<number> {
 }
 
 export function encodeTransform(transform: Transform): Buffer {
-  const fixed = Buffer.alloc(FIXED_LENGTH);
+  const fixed = zeroed(FIXED_LENGTH);
   fixed.writeUInt8(transform.number, 0);
   fixed.writeUInt8(transform.transformId, 1);
   return Buffer.concat([fixed, encodeAttributes(transform.attributes)]);
