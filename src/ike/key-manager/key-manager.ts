@@ -438,7 +438,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       kind: 'phase1', key, peer, local, role: 'responder', exchange, machine, remote: d.from, via: d.via, received: 0, startedAt: this.clock.now(),
     };
     this.slots.add(slot);
-    this.log.info({ peer }, `${exchange} mode negotiation requested by ${peer}`);
+    // Debug, as IOS's: the established (or failed) negotiation is what an operator reads at info level.
+    this.log.debug({ peer }, `${exchange} mode negotiation requested by ${peer}`);
     return slot;
   }
 
@@ -675,13 +676,16 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     const since = scope.slot?.startedAt ?? fresh.createdAt;
     const identity = identityKey(fresh.remoteId);
     const key = cookieKey(cookies);
-    this.log.info({ peer: scope.peer, cookies: hexCookies(cookies) }, `INITIAL-CONTACT from ${scope.peer}: removing its older SAs`);
-    for (const sa of this.table.ipsecForPeer(scope.peer)) {
-      if (this.ipsecIdentity.get(sa) === identity && cookieKey(sa.ikeCookies) !== key && sa.createdAt < since) await this.removeIpsec(sa, false, 'peer sent INITIAL-CONTACT');
-    }
-    for (const sa of this.table.ikeForPeer(scope.peer)) {
-      if (identityKey(sa.remoteId) === identity && cookieKey(sa.cookies) !== key && sa.createdAt < since) await this.removeIke(sa, false, 'peer sent INITIAL-CONTACT');
-    }
+    const ipsec = this.table.ipsecForPeer(scope.peer)
+      .filter((sa) => this.ipsecIdentity.get(sa) === identity && cookieKey(sa.ikeCookies) !== key && sa.createdAt < since);
+    const ike = this.table.ikeForPeer(scope.peer)
+      .filter((sa) => identityKey(sa.remoteId) === identity && cookieKey(sa.cookies) !== key && sa.createdAt < since);
+    // Every first contact says it: only one that removes something is news at info level.
+    const level = ipsec.length + ike.length > 0 ? 'info' : 'debug';
+    this.log[level]({ peer: scope.peer, cookies: hexCookies(cookies) },
+      `INITIAL-CONTACT from ${scope.peer}: removing its ${ike.length} older IKE and ${ipsec.length} older IPsec SAs`);
+    for (const sa of ipsec) await this.removeIpsec(sa, false, 'peer sent INITIAL-CONTACT');
+    for (const sa of ike) await this.removeIke(sa, false, 'peer sent INITIAL-CONTACT');
   }
 
   private async peerDeletedIke(peer: string, cookies: CookiePair): Promise<void> {
