@@ -49,6 +49,18 @@ export function addressBytes(text: string): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * The hex of a validated address's bytes, one spelling per address (backends' keys); IPv4
+ * straight from its value, without a Buffer.
+ */
+export function addressHex(text: string): string {
+  const v4 = ipv4Value(text, false);
+  if (v4 !== undefined) return v4.toString(16).padStart(8, '0');
+  const bytes = addressBytes(text);
+  if (!bytes) throw new TypeError(`not an IP address: ${text}`);
+  return bytes.toString('hex');
+}
+
 /** `isIPv6` has validated the text, so only the shape is handled here. */
 function ipv6Bytes(text: string): Buffer {
   const groups = (part: string): number[] => {

@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { addressBytes } from './address';
+import { addressBytes, addressHex } from './address';
 import { armAt, clockHost, systemClock, type BackendClock } from './backend-clock';
 import type {
   AllocateSpiRequest, IpsecProto, PolicyDir, PolicySpec, PolicyState, PolicyTemplate, SadBackend,
@@ -66,16 +66,15 @@ interface PolicyExpiry {
   cancel: (() => void) | undefined;
 }
 
-const hex = (address: string): string => (addressBytes(address) as Buffer).toString('hex');
 /*
  * Keys are joined, not built by template literals: V8 makes a long concatenation a rope, and
  * a rope kept as a Map key holds its flattened copy besides, per SA and per policy.
  */
-const saKey = (id: { dst: string; proto: IpsecProto; spi: number }): string => [id.proto, hex(id.dst), id.spi].join(' ');
+const saKey = (id: { dst: string; proto: IpsecProto; spi: number }): string => [id.proto, addressHex(id.dst), id.spi].join(' ');
 const dirKey = (dir: PolicyDir, selKey: string): string => [dir, selKey].join(' ');
 const policyKey = (selector: Selector, dir: PolicyDir): string => dirKey(dir, selectorKey(selector));
 const DIRS: readonly PolicyDir[] = ['in', 'out', 'fwd'];
-const acquireKey = (proto: IpsecProto, reqid: number, src: string, dst: string): string => [proto, reqid, hex(src), hex(dst)].join(' ');
+const acquireKey = (proto: IpsecProto, reqid: number, src: string, dst: string): string => [proto, reqid, addressHex(src), addressHex(dst)].join(' ');
 const idOf = (s: SaId): SaId => ({ src: s.src, dst: s.dst, proto: s.proto, spi: s.spi });
 
 /** The endpoints of the SA a template needs for this packet. */
@@ -431,11 +430,11 @@ export class MemoryBackend extends EventEmitter<SadBackendEvents> implements Sad
   /** The installed SA for a template; as XFRM, one not soft-expired and then the newest is preferred. */
   private saFor(template: PolicyTemplate, flow: Flow): SaEntry | undefined {
     const { src, dst } = templateEndpoints(template, flow);
-    const [srcHex, dstHex] = [hex(src), hex(dst)];
+    const [srcHex, dstHex] = [addressHex(src), addressHex(dst)];
     let best: SaEntry | undefined;
     for (const e of this.sasByReqid.get(template.reqid) ?? []) {
       if (!e.installed || e.proto !== template.proto || e.mode !== template.mode || e.reqid !== template.reqid) continue;
-      if (hex(e.src) !== srcHex || hex(e.dst) !== dstHex) continue;
+      if (addressHex(e.src) !== srcHex || addressHex(e.dst) !== dstHex) continue;
       if (e.selector && !selectorMatches(e.selector, flow)) continue;
       if (!best || (best.softExpired && !e.softExpired) || (best.softExpired === e.softExpired && e.addTime >= best.addTime)) best = e;
     }

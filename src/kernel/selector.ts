@@ -1,4 +1,4 @@
-import { addressBytes, ipv4Value, samePrefix } from './address';
+import { addressBytes, addressHex, samePrefix } from './address';
 import type { Prefix, Selector } from './sad-backend';
 
 /** A packet's addressing, as policies and transport-mode SAs see it. */
@@ -21,11 +21,6 @@ function bytesOf(address: string): Buffer {
   return b;
 }
 
-/** The hex of the address's bytes; an IPv4 address straight from its value, without a Buffer. */
-function addressHex(address: string): string {
-  const v4 = ipv4Value(address, false);
-  return v4 !== undefined ? v4.toString(16).padStart(8, '0') : bytesOf(address).toString('hex');
-}
 
 /**
  * One string per distinct (validated) selector, whatever the spelling of its IPv6 addresses.

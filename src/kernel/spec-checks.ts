@@ -54,18 +54,22 @@ export function checkSpiRange(request: AllocateSpiRequest): { min: number; max: 
   return { min, max };
 }
 
+/** Each soft limit with its hard one, for the soft <= hard check. */
+const LIFETIME_PAIRS = [['softSeconds', 'hardSeconds', 'seconds'], ['softBytes', 'hardBytes', 'bytes']] as const;
+
 function checkLifetimes(op: SadOperation, context: SadErrorContext, l: SaLifetimes | undefined): void {
   if (l === undefined) throw new SadError(op, 'EINVAL', 'lifetimes are required ({} for unlimited)', context);
   // Zero is not "unlimited" here: the kernels disagree on what it means (PF_KEY: no limit,
-  // XFRM byte limits: expired at once), so a limit is positive or absent.
-  for (const [name, v] of Object.entries(l)) {
+  // XFRM byte limits: expired at once), so a limit is positive or absent. for-in, not
+  // Object.entries: every SA installed comes through here twice.
+  for (const name in l) {
+    const v = l[name as keyof SaLifetimes];
     if (v !== undefined && !isPositive(v)) throw new SadError(op, 'EINVAL', `lifetime ${name} must be a positive integer`, context);
   }
-  const pairs: Array<[number | undefined, number | undefined, string]> = [
-    [l.softSeconds, l.hardSeconds, 'seconds'], [l.softBytes, l.hardBytes, 'bytes'],
-  ];
-  for (const [soft, hard, unit] of pairs) {
-    if (soft !== undefined && hard !== undefined && soft > hard) throw new SadError(op, 'EINVAL', `soft lifetime exceeds hard lifetime (${unit})`, context);
+  for (const [soft, hard, unit] of LIFETIME_PAIRS) {
+    const s = l[soft];
+    const h = l[hard];
+    if (s !== undefined && h !== undefined && s > h) throw new SadError(op, 'EINVAL', `soft lifetime exceeds hard lifetime (${unit})`, context);
   }
 }
 

@@ -346,9 +346,14 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     }
     // Per message: its fields are made only when debugging.
     if (this.log.isLevelEnabled('debug')) this.log.debug({ peer: `${to.address}:${to.port}`, via, bytes: bytes.length }, 'IKE message sent');
-    const sent: Promise<void> = socket.send(bytes, to, via)
-      .catch((err: Error) => this.log.warn({ peer: `${to.address}:${to.port}`, err: err.message }, 'cannot send an IKE message'))
-      .finally(() => this.sends.delete(sent));
+    // One promise per send (not .catch().finally()): a burst of tunnels sends thousands.
+    const sent: Promise<void> = socket.send(bytes, to, via).then(
+      () => void this.sends.delete(sent),
+      (err: Error) => {
+        this.sends.delete(sent);
+        this.log.warn({ peer: `${to.address}:${to.port}`, err: err.message }, 'cannot send an IKE message');
+      },
+    );
     this.sends.add(sent);
   }
 

@@ -1,6 +1,6 @@
 import type { EspAuthTransform, EspCipherTransform } from '../../config/algorithms';
 import { kernelCipher, kernelIntegrity } from '../../kernel/kernel-algorithms';
-import type { EncryptionAlgorithm, IntegrityAlgorithm, SaId, SaLifetimes, SaSpec } from '../../kernel/sad-backend';
+import type { EncryptionAlgorithm, IntegrityAlgorithm, SaId, SaLifetimes, SaSpec, UdpEncap } from '../../kernel/sad-backend';
 import type { EspCipher, IpsecIntegrity, IpsecTransform } from '../crypto/keymat';
 import type { IpsecProtocolSa, IpsecSa, KeyedIpsecDirection } from '../sa/ipsec-sa';
 import type { PortMap } from './port-map';
@@ -36,7 +36,9 @@ function encryption(algorithms: IpsecTransform, keys: KeyedIpsecDirection['keys'
   const sized = transform === 'esp-aes' || transform === 'esp-gcm';
   const choice = kernelCipher(transform, sized ? algorithms.keyBits ?? 128 : undefined);
   if (!choice) throw new Error(`${transform} has no kernel implementation`);
-  return { name: choice.name, key: keys.encryptionKey, ...(choice.icvBits !== undefined ? { icvBits: choice.icvBits } : {}) };
+  const algorithm: EncryptionAlgorithm = { name: choice.name, key: keys.encryptionKey };
+  if (choice.icvBits !== undefined) algorithm.icvBits = choice.icvBits;
+  return algorithm;
 }
 
 function integrity(algorithms: IpsecTransform, keys: KeyedIpsecDirection['keys']): IntegrityAlgorithm | undefined {
@@ -84,8 +86,13 @@ export function saSpec(
   placement: { readonly reqid: number; readonly ports: PortMap; readonly softFraction: number },
 ): SaSpec {
   const keys = p[direction].keys;
+  const id = saId(sa, p, direction);
+  // Fields set one by one, not spread: a burst of tunnels builds thousands of these.
   const spec: SaSpec = {
-    ...saId(sa, p, direction),
+    src: id.src,
+    dst: id.dst,
+    proto: id.proto,
+    spi: id.spi,
     mode: sa.mode,
     reqid: placement.reqid,
     replayWindow: REPLAY_WINDOW,
@@ -100,11 +107,11 @@ export function saSpec(
     const local = placement.ports.physical(sa.encapsulation.localPort);
     const remote = placement.ports.physical(sa.encapsulation.remotePort);
     const original = direction === 'inbound' ? peerOriginalAddress(sa) : undefined;
-    spec.encap = {
-      type: 'espinudp',
-      ...(direction === 'inbound' ? { sport: remote, dport: local } : { sport: local, dport: remote }),
-      ...(original !== undefined ? { originalAddress: original } : {}),
-    };
+    const encap: UdpEncap = direction === 'inbound'
+      ? { type: 'espinudp', sport: remote, dport: local }
+      : { type: 'espinudp', sport: local, dport: remote };
+    if (original !== undefined) encap.originalAddress = original;
+    spec.encap = encap;
   }
   if (sa.mode === 'transport') {
     const selector = direction === 'inbound' ? proxySelector(sa.remoteProxy, sa.localProxy) : proxySelector(sa.localProxy, sa.remoteProxy);
