@@ -21,7 +21,6 @@ function bytesOf(address: string): Buffer {
   return b;
 }
 
-
 /**
  * One string per distinct (validated) selector, whatever the spelling of its IPv6 addresses.
  * Joined, not a template literal: kept as a Map key, a template's rope holds a flattened copy besides.

@@ -35,7 +35,7 @@ export function variableAttribute(type: number, value: Buffer): VariableAttribut
 /** A numeric attribute in the smallest form: basic up to 0xffff, else four octets. */
 export function numberAttribute(type: number, value: number): DataAttribute {
   if (value <= 0xffff) return basicAttribute(type, value);
-  const bytes = Buffer.allocUnsafe(4);
+  const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(value);
   return variableAttribute(type, bytes);
 }
