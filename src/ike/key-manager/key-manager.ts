@@ -443,8 +443,9 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       kind: 'phase1', key, peer, local, role: 'responder', exchange, machine, remote: d.from, via: d.via, received: 0, startedAt: this.clock.now(),
     };
     this.slots.add(slot);
-    // Debug, as IOS's: the established (or failed) negotiation is what an operator reads at info level.
-    this.log.debug({ peer }, `${exchange} mode negotiation requested by ${peer}`);
+    // Debug, as IOS's: the established (or failed) negotiation is what an operator reads at info
+    // level. Its text is made only when debugging, as a burst of tunnels makes thousands.
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ peer }, `${exchange} mode negotiation requested by ${peer}`);
     return slot;
   }
 
@@ -685,10 +686,13 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       .filter((sa) => this.ipsecIdentity.get(sa) === identity && cookieKey(sa.ikeCookies) !== key && sa.createdAt < since);
     const ike = this.table.ikeForPeer(scope.peer)
       .filter((sa) => identityKey(sa.remoteId) === identity && cookieKey(sa.cookies) !== key && sa.createdAt < since);
-    // Every first contact says it: only one that removes something is news at info level.
+    // Every first contact says it: only one that removes something is news at info level, and
+    // the others' record is made only when debugging.
     const level = ipsec.length + ike.length > 0 ? 'info' : 'debug';
-    this.log[level]({ peer: scope.peer, cookies: hexCookies(cookies) },
-      `INITIAL-CONTACT from ${scope.peer}: removing its ${ike.length} older IKE and ${ipsec.length} older IPsec SAs`);
+    if (this.log.isLevelEnabled(level)) {
+      this.log[level]({ peer: scope.peer, cookies: hexCookies(cookies) },
+        `INITIAL-CONTACT from ${scope.peer}: removing its ${ike.length} older IKE and ${ipsec.length} older IPsec SAs`);
+    }
     for (const sa of ipsec) await this.removeIpsec(sa, false, 'peer sent INITIAL-CONTACT');
     for (const sa of ike) await this.removeIke(sa, false, 'peer sent INITIAL-CONTACT');
   }
