@@ -41,7 +41,7 @@ t.test('openIkeSocket with onBindError keeps the port it could bind', async (t) 
   t.teardown(() => socket.close());
   t.same(failed, ['nat-t EADDRINUSE']);
   t.not(socket.ikePort, 0, 'the IKE port is bound');
-  await t.resolves(socket.send(Buffer.from('x'), { address: '127.0.0.1', port: socket.ikePort }, 'ike'));
+  t.equal(socket.send(Buffer.from('x'), { address: '127.0.0.1', port: socket.ikePort }, 'ike'), undefined, 'sent from the IKE port at once');
   await t.rejects(socket.send(Buffer.from('x'), { address: '127.0.0.1', port: socket.ikePort }, 'nat-t'), { message: `UDP port ${taken} is not bound` });
   await t.rejects(openIkeSocket({ address: '127.0.0.1', ikePort: 0, natTPort: taken, onMessage: () => undefined }), { code: 'EADDRINUSE' },
     'without it the whole socket fails, as before');

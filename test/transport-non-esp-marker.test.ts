@@ -1,5 +1,5 @@
 import t from 'tap';
-import { classifyNatT, NAT_KEEPALIVE, NON_ESP_MARKER, withNonEspMarker, type NatTDatagram } from '../src/ike/transport/non-esp-marker';
+import { classifyNatT, NAT_KEEPALIVE, NON_ESP_MARKER, type NatTDatagram } from '../src/ike/transport/non-esp-marker';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/ /g, ''), 'hex');
 
@@ -20,8 +20,7 @@ t.test('classifying what arrives on port 4500', async (t) => {
 });
 
 t.test('the marker and the keepalive', async (t) => {
-  t.same(withNonEspMarker(hex('abcd')), hex('00000000abcd'));
-  t.same(classifyNatT(withNonEspMarker(hex('abcd'))), { kind: 'ike', message: hex('abcd') }, 'round trip');
   t.same(NON_ESP_MARKER, hex('00000000'));
+  t.same(classifyNatT(Buffer.concat([NON_ESP_MARKER, hex('abcd')])), { kind: 'ike', message: hex('abcd') }, 'an IKE message after the marker');
   t.same(NAT_KEEPALIVE, hex('ff'));
 });

@@ -21,3 +21,21 @@ t.test('datagrams reach an address literal and a name (which goes through dns.lo
   // ENOTFOUND, or EAI_AGAIN where no resolver answers.
   await t.rejects(sender.send(Buffer.from('x'), { address: 'no-such-host.invalid', port: receiver.port }), 'an unknown name fails the send');
 });
+
+t.test('a datagram to an address literal leaves at once, its prefix in front; a refused one rejects as dgram words it', async (t) => {
+  let arrived: (msg: Buffer) => void = () => undefined;
+  const got = new Promise<Buffer>((r) => { arrived = r; });
+  const receiver = await bindUdp('127.0.0.1', 0, (msg) => arrived(msg));
+  const sender = await bindUdp('127.0.0.1', 0, () => undefined);
+  t.teardown(async () => {
+    await sender.close();
+    await receiver.close();
+  });
+  const to = { address: '127.0.0.1', port: receiver.port };
+  t.equal(sender.send(Buffer.from('body'), to, Buffer.from('head:')), undefined, 'no promise: the kernel took it');
+  t.equal((await got).toString(), 'head:body', 'one datagram, prefix first');
+  // Over the 65,507 octets a UDP/IPv4 datagram can carry: the kernel refuses it at once.
+  await t.rejects(sender.send(Buffer.alloc(70_000), to) ?? Promise.resolve(), {
+    code: 'EMSGSIZE', syscall: 'send', address: '127.0.0.1', port: receiver.port, message: `send EMSGSIZE 127.0.0.1:${receiver.port}`,
+  });
+});

@@ -8,6 +8,7 @@
 #include "rtnl_socket.h"
 #include "pfkey_monitor.h"
 #include "pfkey_socket.h"
+#include "udp_send.h"
 #include "version.h"
 #include "xfrm_monitor.h"
 #include "xfrm_socket.h"
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ikegate::crypto::RegisterIkeCrypto(env, exports);
   ikegate::crypto::RegisterIkeEcp(env, exports);
   ikegate::rtnl::RtnlSocket::Register(env, exports);
+  ikegate::udp::RegisterUdpSend(env, exports);
   return exports;
 }
 

@@ -346,8 +346,10 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     }
     // Per message: its fields are made only when debugging.
     if (this.log.isLevelEnabled('debug')) this.log.debug({ peer: `${to.address}:${to.port}`, via, bytes: bytes.length }, 'IKE message sent');
-    // One promise per send (not .catch().finally()): a burst of tunnels sends thousands.
-    const sent: Promise<void> = socket.send(bytes, to, via).then(
+    const pending = socket.send(bytes, to, via);
+    if (!pending) return;
+    // Sent later (a full send buffer) or failed: logged, and waited for before closing.
+    const sent: Promise<void> = pending.then(
       () => void this.sends.delete(sent),
       (err: Error) => {
         this.sends.delete(sent);

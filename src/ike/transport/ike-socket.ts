@@ -5,7 +5,7 @@
  * to answer on.
  */
 import { bindUdp, type UdpEndpoint, type UdpPeer } from './udp-endpoint';
-import { classifyNatT, NAT_KEEPALIVE, withNonEspMarker } from './non-esp-marker';
+import { classifyNatT, NAT_KEEPALIVE, NON_ESP_MARKER } from './non-esp-marker';
 import { systemTimers, type Timers } from './timers';
 
 /** Which of the two ports: 'nat-t' once NAT traversal has floated to it. */
@@ -45,8 +45,11 @@ export interface IkeSocketOptions {
 export interface IkeSocket {
   readonly ikePort: number;
   readonly natTPort: number;
-  /** Sends an IKE message from the given port, adding the non-ESP marker on NAT-T. */
-  send(message: Buffer, to: UdpPeer, via: IkePort): Promise<void>;
+  /**
+   * Sends an IKE message from the given port, adding the non-ESP marker on NAT-T: undefined
+   * when sent at once, else a promise as UdpEndpoint.send's.
+   */
+  send(message: Buffer, to: UdpPeer, via: IkePort): Promise<void> | undefined;
   /**
    * Sends a NAT-keepalive from the NAT-T port to `to` every `intervalMs` (20 s, RFC 3948's
    * suggestion, when absent) until the returned function is called or the socket closes.
@@ -99,12 +102,12 @@ export async function openIkeSocket(options: IkeSocketOptions): Promise<IkeSocke
     natTPort: natT?.port ?? natTPort,
     send: (message, to, via) => {
       if (via === 'ike') return ike ? ike.send(message, to) : unbound(ikePort);
-      return natT ? natT.send(withNonEspMarker(message), to) : unbound(natTPort);
+      return natT ? natT.send(message, to, NON_ESP_MARKER) : unbound(natTPort);
     },
     startKeepalive(to, intervalMs = DEFAULT_KEEPALIVE_MS) {
       let handle: unknown;
       const tick = (): void => {
-        (natT ? natT.send(NAT_KEEPALIVE, to) : unbound(natTPort)).catch((err: Error) => onError(err, 'nat-t'));
+        (natT ? natT.send(NAT_KEEPALIVE, to) : unbound(natTPort))?.catch((err: Error) => onError(err, 'nat-t'));
         handle = timers.setTimeout(tick, intervalMs);
       };
       handle = timers.setTimeout(tick, intervalMs);

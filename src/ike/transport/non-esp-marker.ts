@@ -25,8 +25,3 @@ export function classifyNatT(datagram: Buffer): NatTDatagram {
   if (datagram.length >= ESP_HEADER_LENGTH) return { kind: 'esp', packet: datagram };
   return { kind: 'malformed' };
 }
-
-/** An IKE message as sent from or to the NAT-T port. */
-export function withNonEspMarker(message: Buffer): Buffer {
-  return Buffer.concat([NON_ESP_MARKER, message]);
-}

@@ -1,6 +1,9 @@
 import * as dgram from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
+import { constants } from 'node:os';
+import { getSystemErrorName } from 'node:util';
+import { boundUdpFd, sendUdp } from '../../native/udp-send';
 
 /** A UDP peer: where a datagram came from or goes to. */
 export interface UdpPeer {
@@ -11,12 +14,30 @@ export interface UdpPeer {
 export interface UdpEndpoint {
   /** The bound port (the one the system chose when 0 was asked for). */
   readonly port: number;
-  /** Rejects with the send error (EHOSTUNREACH, EMSGSIZE, ...). */
-  send(datagram: Buffer, to: UdpPeer): Promise<void>;
+  /**
+   * Sends `prefix` (when given) and `datagram` as one datagram. Undefined when the kernel took
+   * it at once, as it usually does; otherwise a promise, settled once it is sent, that rejects
+   * with the send error (EHOSTUNREACH, EMSGSIZE, ...).
+   */
+  send(datagram: Buffer, to: UdpPeer, prefix?: Buffer): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
 const RECEIVE_BUFFER_BYTES = 4 << 20;
+
+/** A send error as dgram words it ("send EHOSTUNREACH 192.0.2.9:500"), from an errno. */
+function sendError(errno: number, to: UdpPeer): NodeJS.ErrnoException {
+  const code = getSystemErrorName(-errno);
+  return Object.assign(new Error(`send ${code} ${to.address}:${to.port}`), { code, errno: -errno, syscall: 'send', address: to.address, port: to.port });
+}
+
+/**
+ * The addon sends to address literals and ports dgram would take; names (dns.lookup) and
+ * bad ports (dgram's own error) go through dgram.
+ */
+function directlySendable(to: UdpPeer): boolean {
+  return isIP(to.address) !== 0 && Number.isInteger(to.port) && to.port > 0 && to.port <= 0xffff;
+}
 
 /**
  * dgram resolves every destination before sending, through dns.lookup, which answers an
@@ -59,11 +80,22 @@ export function bindUdp(
       sock.off('error', failBind);
       // A socket error after the bind (e.g. ICMP-driven) must not crash the daemon.
       sock.on('error', onError);
+      const bound = sock.address();
+      // Sent straight on the socket's descriptor: dgram would settle each send through
+      // process.nextTick, a cost a burst of tunnel setups pays thousands of times. A full
+      // send buffer (EAGAIN) leaves the datagram to dgram, which waits for room.
+      const fd = boundUdpFd(bound.address, bound.port);
+      const queued = (datagram: Buffer, to: UdpPeer, prefix?: Buffer): Promise<void> => new Promise<void>((ok, fail) => {
+        sock.send(prefix ? [prefix, datagram] : datagram, to.port, to.address, (err) => (err ? fail(err) : ok()));
+      });
       resolve({
-        port: sock.address().port,
-        send: (datagram, to) => new Promise<void>((ok, fail) => {
-          sock.send(datagram, to.port, to.address, (err) => (err ? fail(err) : ok()));
-        }),
+        port: bound.port,
+        send: (datagram, to, prefix) => {
+          if (fd === undefined || !directlySendable(to)) return queued(datagram, to, prefix);
+          const errno = sendUdp(fd, to.address, to.port, datagram, prefix);
+          if (errno === 0) return undefined;
+          return errno === constants.errno.EAGAIN ? queued(datagram, to, prefix) : Promise.reject(sendError(errno, to));
+        },
         close: () => new Promise<void>((r) => sock.close(() => r())),
       });
     });
