@@ -39,3 +39,15 @@ t.test('a datagram to an address literal leaves at once, its prefix in front; a 
     code: 'EMSGSIZE', syscall: 'send', address: '127.0.0.1', port: receiver.port, message: `send EMSGSIZE 127.0.0.1:${receiver.port}`,
   });
 });
+
+t.test('after close, a send is refused and never reaches the descriptor number the socket had', async (t) => {
+  const sender = await bindUdp('127.0.0.1', 0, () => undefined);
+  await sender.close();
+  // A socket opened now may get the closed one's descriptor number.
+  const got: Buffer[] = [];
+  const other = await bindUdp('127.0.0.1', 0, (msg) => got.push(msg));
+  t.teardown(() => other.close());
+  await t.rejects(sender.send(Buffer.from('late'), { address: '127.0.0.1', port: other.port }) ?? Promise.resolve(), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' });
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(got, [], 'nothing arrived');
+});

@@ -84,7 +84,7 @@ export function bindUdp(
       // Sent straight on the socket's descriptor: dgram would settle each send through
       // process.nextTick, a cost a burst of tunnel setups pays thousands of times. A full
       // send buffer (EAGAIN) leaves the datagram to dgram, which waits for room.
-      const fd = boundUdpFd(bound.address, bound.port);
+      let fd = boundUdpFd(bound.address, bound.port);
       const queued = (datagram: Buffer, to: UdpPeer, prefix?: Buffer): Promise<void> => new Promise<void>((ok, fail) => {
         sock.send(prefix ? [prefix, datagram] : datagram, to.port, to.address, (err) => (err ? fail(err) : ok()));
       });
@@ -96,7 +96,11 @@ export function bindUdp(
           if (errno === 0) return undefined;
           return errno === constants.errno.EAGAIN ? queued(datagram, to, prefix) : Promise.reject(sendError(errno, to));
         },
-        close: () => new Promise<void>((r) => sock.close(() => r())),
+        close: () => new Promise<void>((r) => {
+          // Closed, the number may soon name another descriptor: later sends go to dgram, which refuses them.
+          fd = undefined;
+          sock.close(() => r());
+        }),
       });
     });
   });
