@@ -4,7 +4,7 @@
  * timers; it fires its one timer when the test advances time.
  */
 import t from 'tap';
-import { DeadlineQueue, TimerQueue, type TimerHost } from '../src/kernel/timer-queue';
+import { DeadlineQueue, TimerQueue, type TimerEntry, type TimerHost } from '../src/kernel/timer-queue';
 
 class FakeHost implements TimerHost {
   time = 0;
@@ -60,11 +60,37 @@ t.test('a cancelled deadline never fires; cancelling twice or after firing does 
   q.cancel(first);
   q.cancel(first);
   t.equal(q.size, 1);
-  t.equal((host.armed as { at: number }).at, 20, 'the host timer moves to the next live deadline');
+  host.advance(19);
+  t.same(fired, [], 'nothing fires at the cancelled time');
+  host.advance(20);
+  t.same(fired, [2], 'the next live deadline fires at its own time');
   host.advance(50);
   q.cancel(second);
   t.same(fired, [2]);
   t.equal(q.size, 0);
+  q.cancel(q.add(() => fired.push(3), 10));
+  t.equal(host.armed, undefined, 'cancelling the last live deadline clears the host timer');
+});
+
+t.test('deadlines cancelled before they are due do not move the host timer', async (t) => {
+  // The shape of retransmission timeouts: each message's timeout is cancelled by its answer,
+  // oldest first, while later ones are added.
+  const host = new FakeHost();
+  const q = new TimerQueue(host);
+  const fired: number[] = [];
+  const window: TimerEntry[] = [];
+  for (let k = 0; k < 1000; k++) {
+    host.advance(k);
+    window.push(q.add(() => fired.push(k), 4000));
+    if (window.length > 10) q.cancel(window.shift() as TimerEntry);
+  }
+  t.equal(host.sets, 1, 'one host timer while the earliest deadlines were cancelled');
+  host.advance(4000 + 989);
+  t.same(fired, [], 'the host timer fired early and nothing was due');
+  host.advance(5000);
+  t.same(fired, [990, 991, 992, 993, 994, 995, 996, 997, 998, 999]);
+  t.equal(host.armed, undefined);
+  t.ok(host.sets <= 12, `host timer set ${host.sets} times: once, after the early firing, then once per live deadline`);
 });
 
 t.test('a callback may cancel a deadline due in the same run, or add one', async (t) => {

@@ -7,6 +7,11 @@
  * three array slots and the fields of its item; a DeadlineQueue hands due items to one
  * function, so an item needs no callback of its own either. Cancelled and rescheduled entries
  * stay in the heap until due (an entry is live while its number is the item's `seq`).
+ *
+ * The host timer is only moved earlier. When the deadline it was set for is cancelled it stays
+ * (unless nothing is left), fires early and is set again for the next live deadline: most
+ * deadlines are retransmission timeouts cancelled by the answer, and moving the host timer on
+ * each of those cost a clear and a set of a Node timer per IKE message.
  */
 
 /** The host's timer facility (Node's by default; tests drive their own). */
@@ -60,7 +65,7 @@ export class DeadlineQueue<T extends Deadline> {
     item.seq = ++this.lastSeq;
     this.push(due, item.seq, item);
     this.maybeCompact();
-    this.arm();
+    if (due < this.armedDue) this.arm();
   }
 
   /** The item will not come due; cancelling one that is not queued does nothing. */
@@ -68,8 +73,8 @@ export class DeadlineQueue<T extends Deadline> {
     if (item.seq === 0) return;
     item.seq = 0;
     this.dead++;
-    this.maybeCompact();
-    this.arm();
+    if (this.size === 0) this.clear();
+    else this.maybeCompact();
   }
 
   /** Items queued. */
@@ -115,6 +120,15 @@ export class DeadlineQueue<T extends Deadline> {
     this.handle = undefined;
     this.armedDue = due;
     if (due !== Infinity) this.handle = this.host.set(this.run, Math.min(Math.max(0, due - this.host.now()), MAX_DELAY));
+  }
+
+  /** Nothing live is left: no entries, and no host timer to keep the process waiting. */
+  private clear(): void {
+    this.dues = [];
+    this.seqs = [];
+    this.items = [];
+    this.dead = 0;
+    this.arm();
   }
 
   private maybeCompact(): void {
