@@ -48,7 +48,8 @@ export const USAGE = `Usage: ikegated [options]
   --ike-port N            IKE UDP port (default 500); --nat-t-port N (default 4500)
   --ike-address A         address to bind IKE to (default 0.0.0.0)
   --ike-initiation-limit N
-                          phase 1s initiated at once; more wait their turn (default ${DEFAULT_INITIATION_LIMIT})
+                          most phase 1s initiated at once, fewer while they take over a
+                          second; more wait their turn (default ${DEFAULT_INITIATION_LIMIT})
   --exit-on-error         piped console: stop with status 1 at the first rejected command
   --help                  this text`;
 

@@ -33,6 +33,7 @@ import { ConnIds } from './conn-ids';
 import { ExchangeSlots, phase1Key, quickKey, type Phase1Machine, type Phase1Slot, type QuickModeRequest, type QuickSlot, type Slot } from './exchange-slots';
 import { bundleSpis, flowKey, identityKey } from './flows';
 import { IkeDeadlines } from './ike-deadlines';
+import { InitiationPacer } from './initiation-pacer';
 import { IpsecInstaller, type ReservedSpis } from './ipsec-installer';
 import { ipsecSelected, type IpsecSelection } from './ipsec-selection';
 import { localAddressFor } from './local-address';
@@ -58,9 +59,10 @@ export interface KeyManagerOptions {
   readonly retransmit?: RetransmitPolicy;
   readonly halfOpen?: HalfOpenLimits;
   /**
-   * Phase-1 exchanges we initiate at once (default DEFAULT_INITIATION_LIMIT); further peers
-   * wait their turn, so thousands of tunnels wanted at once (a boot, a burst of ACQUIREs) do
-   * not all send at once and drown both ends in answers that come too late, then resends.
+   * The most phase-1 exchanges we initiate at once (default DEFAULT_INITIATION_LIMIT); within
+   * it, InitiationPacer's window says how many now. Further peers wait their turn, so
+   * thousands of tunnels wanted at once (a boot, a burst of ACQUIREs) do not all send at once
+   * and drown both ends in answers that come too late, then resends.
    */
   readonly initiationLimit?: number;
   /** Where `crypto isakmp key-log` appends IKE SA keys (the daemon: in its config directory). */
@@ -88,8 +90,8 @@ export interface BindFailure {
   readonly error: NodeJS.ErrnoException;
 }
 
-/** Phase-1 initiations at once when the options say nothing: ample for a peer's round trip, small against a 4 s resend timer. */
-export const DEFAULT_INITIATION_LIMIT = 100;
+/** The most phase-1 initiations at once when the options say nothing; the pacer keeps fewer while they take long. */
+export const DEFAULT_INITIATION_LIMIT = 2000;
 
 /** The duplicate detector forgets finished exchanges this often at most (a sweep per minute). */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -135,8 +137,8 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
   private readonly installer: IpsecInstaller;
   private readonly policies: PolicySync;
   private readonly reqids = new Reqids();
-  private readonly initiationLimit: number;
-  /** Peers (-> our address) whose phase 1 waits for one of the initiation limit's places. */
+  private readonly pacer: InitiationPacer;
+  /** Peers (-> our address) whose phase 1 waits for a place in the pacer's window. */
   private readonly phase1Backlog = new Map<string, string>();
   /** Quick Modes waiting for a phase 1 with their peer. */
   private readonly waiting = new Map<string, QuickModeRequest[]>();
@@ -169,8 +171,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     this.dh = options.dh ?? generateDhKeyPair;
     this.retransmitPolicy = options.retransmit ?? DEFAULT_RETRANSMIT;
     this.finalLegRetransmitPolicy = finalLegPolicy(this.retransmitPolicy);
-    this.initiationLimit = options.initiationLimit ?? DEFAULT_INITIATION_LIMIT;
-    if (!(Number.isInteger(this.initiationLimit) && this.initiationLimit >= 1)) throw new RangeError(`initiation limit must be a positive integer, not ${this.initiationLimit}`);
+    this.pacer = new InitiationPacer(options.initiationLimit ?? DEFAULT_INITIATION_LIMIT);
     this.openSocket = options.openSocket ?? openIkeSocket;
     this.queue = new SerialQueue((err) => this.log.error({ err: err instanceof Error ? err.stack : String(err) }, 'internal error in the key manager'));
     this.duplicates = new DuplicateDetector({ holdMs: retransmitSpanMs(this.retransmitPolicy), now: () => this.clock.now() });
@@ -581,6 +582,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     if (!this.slots.remove(slot)) return;
     if (slot.kind === 'phase1') {
       this.halfOpen.settle(slot.key);
+      if (slot.role === 'initiator' && slot.outcome === 'done') this.pacer.established(this.clock.now() - slot.startedAt, this.slots.initiatingPhase1() + 1);
       if (slot.role === 'initiator' && this.phase1Backlog.size > 0) this.queue.post(() => this.startBacklogged());
       if (slot.outcome === 'failed') this.pokeAutoUp();
       return;
@@ -813,14 +815,14 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
     queue.push(request);
     this.waiting.set(request.peer, queue);
     if (this.slots.phase1Count(request.peer) > 0 || this.phase1Backlog.has(request.peer)) return;
-    if (this.slots.initiatingPhase1() < this.initiationLimit) await this.startPhase1(request.peer, request.local);
+    if (this.slots.initiatingPhase1() < this.pacer.window) await this.startPhase1(request.peer, request.local);
     else this.phase1Backlog.set(request.peer, request.local);
   }
 
-  /** Phase 1s that waited for a place of the initiation limit start, oldest first. */
+  /** Phase 1s that waited for a place in the pacer's window start, oldest first. */
   private async startBacklogged(): Promise<void> {
     for (const [peer, local] of this.phase1Backlog) {
-      if (this.closed || this.slots.initiatingPhase1() >= this.initiationLimit) return;
+      if (this.closed || this.slots.initiatingPhase1() >= this.pacer.window) return;
       this.phase1Backlog.delete(peer);
       this.dropUnconfigured(peer);
       // Its Quick Modes may have gone meanwhile, or another phase 1 with the peer begun.
