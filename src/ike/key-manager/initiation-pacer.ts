@@ -6,8 +6,8 @@
  * a fast gateway waiting on round trips with its CPU idle.
  *
  * So the window follows Little's law: with n of our phase 1s under way, each taking d, about
- * n/d end per second, and n * TARGET / d under way keeps a phase 1 near TARGET, a quarter of
- * the first retransmission timeout. The window starts at the floor, never leaves
+ * n/d end per second, and n * TARGET / d under way keeps a phase 1 near TARGET (1 s, a quarter
+ * of the default first retransmission timeout). The window starts at the floor, never leaves
  * [floor, limit], and moves a quarter of the way to each new estimate, so one slow exchange
  * does not halve it. Only established phase 1s count: a dead peer's timeout says nothing
  * about load.
