@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino, { Logger, DestinationStream } from 'pino';
+import { LogFileWriter } from './log-file';
 import { makeDirsSync } from './persist/make-dirs';
 
 /**
@@ -62,10 +63,9 @@ export function openLogFile(file: string): DestinationStream {
     const e = err as NodeJS.ErrnoException;
     throw new Error(`cannot open log file ${file}: ${e.code ?? e.message}`);
   }
-  // maxWrite: while a write is in flight, sonic-boom appends records to its last pending
-  // string and measures that whole string again per record; 4 KiB (not 16) keeps a burst of
-  // tunnels coming up from copying kilobytes per record, and still writes many per syscall.
-  const dest = pino.destination({ fd, sync: false, maxWrite: 4096 });
+  const dest = new LogFileWriter(fd);
+  // The records of the last turn before exit (a crash included) still reach the file.
+  process.on('exit', () => dest.flushSync());
   let told = false;
   dest.on('error', (err: Error) => {
     if (told) return;
