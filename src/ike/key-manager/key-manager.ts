@@ -860,7 +860,7 @@ export class KeyManager extends EventEmitter<KeyManagerEvents> {
       remote: { address: peer, port: this.ports.ikePort }, via: 'ike', received: 0, startedAt: this.clock.now(),
     };
     this.slots.add(slot);
-    this.log.info({ peer, cookies: hexCookies(machine.cookies) }, `initiating ${plan.mode} mode with ${peer}`);
+    this.log.debug({ peer, cookies: hexCookies(machine.cookies) }, `initiating ${plan.mode} mode with ${peer}`);
     await this.settle(slot, effects);
   }
 
