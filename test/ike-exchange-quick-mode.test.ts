@@ -1,9 +1,9 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { QuickModeInitiator, QuickModeResponder, receiveInformational, type Effect } from '../src/ike/exchange';
-import { saCrypto, sealInformational } from '../src/ike/exchange/protection';
+import { openHashed, saCrypto, sealHashed, sealInformational } from '../src/ike/exchange/protection';
 import type { IkeSa, NegotiatedIpsecSa } from '../src/ike/sa';
-import { ExchangeType, Flag, IdType, NotifyType, PayloadType, splitMessage } from '../src/ike/wire';
+import { encodeBody, ExchangeType, Flag, IdType, NotifyType, PayloadType, splitMessage, type Payload } from '../src/ike/wire';
 import { failure, gatewayPair, ipsecSaOf, offerOf, phase1, quickMode, services, spiSource, type Gateway } from './helpers/ike-exchange-harness';
 
 type Options = Parameters<typeof gatewayPair>[0];
@@ -196,4 +196,25 @@ t.test('a failing DH factory ends the exchange without throwing', async (t) => {
   const initiator = new QuickModeInitiator({ ...services(a), dh: () => { throw new Error('engine gone'); }, ikeSa: sas.ikeSaI, inboundSpi: spiSource() }, offerOf(a));
   const effects = initiator.start();
   t.match(failure(effects)?.error.reason, /internal error: engine gone/);
+});
+
+t.test('sealHashed / openHashed: the HASH is over the octets of the payloads after it, padding left out', async (t) => {
+  const { a, b, sas } = up();
+  const qm = quickMode(a, b, sas);
+  const header = { ...splitMessage(qm.wire[0].bytes).header, messageId: 0x01020304, flags: 0 };
+  // 4+20 (HASH) + 4+13 + 4+7 = 52 octets: AES pads them with 12.
+  const payloads: Payload[] = [{ type: PayloadType.NONCE, data: Buffer.alloc(13, 7) }, { type: PayloadType.VID, data: Buffer.from('ikegate') }];
+  const covered: Buffer[] = [];
+  const bytes = sealHashed(saCrypto(sas.ikeSaI), header, payloads, (afterHash) => {
+    covered.push(Buffer.from(afterHash));
+    return Buffer.alloc(20, 0xab);
+  });
+  t.same(covered, [encodeBody(payloads)], 'hashed once, over the payloads as encoded');
+  const split = splitMessage(bytes);
+  t.equal(split.header.flags & Flag.ENCRYPTION, Flag.ENCRYPTION);
+  t.equal(split.body.length, 64);
+  const opened = openHashed(saCrypto(sas.ikeSaR), split);
+  t.same(opened.hash, Buffer.alloc(20, 0xab));
+  t.same(opened.restBytes, covered[0], 'the receiver hashes the same octets');
+  t.same(opened.rest, payloads);
 });

@@ -4,8 +4,9 @@ import type { IvChain } from '../crypto/iv';
 import { informationalHash } from '../crypto/quick-mode-hash';
 import type { IkeSa } from '../sa/ike-sa';
 import {
-  decodeBody, encodeBody, encodeMessage, Flag, NotifyType, PayloadType, reject, type Message, type Payload, type SplitMessage,
+  decodeChain, encodeBody, encodeChainMessage, Flag, NotifyType, PayloadType, reject, type Header, type Message, type Payload, type SplitMessage,
 } from '../wire';
+import { prependLink } from '../wire/payload-header';
 import { drop } from './exchange-error';
 
 /** What encrypting and authenticating an ISAKMP SA's messages takes. */
@@ -23,13 +24,26 @@ export function saCrypto(sa: IkeSa): MessageCrypto {
 
 /** Encode with the E flag, encrypting under the message ID's current IV, and chain on. */
 export function seal(crypto: MessageCrypto, message: Message): Buffer {
+  return sealChain(crypto, message.header, message.payloads[0]?.type ?? PayloadType.NONE, encodeBody(message.payloads));
+}
+
+/**
+ * HDR*, HASH, payloads, where the HASH is `hashOf` the payloads' octets (RFC 2409 5.5-5.7):
+ * they are encoded once, for the hash and the message.
+ */
+export function sealHashed(crypto: MessageCrypto, header: Header, payloads: readonly Payload[], hashOf: (afterHash: Buffer) => Buffer): Buffer {
+  const chain = encodeBody(payloads);
+  return sealChain(crypto, header, PayloadType.HASH, prependLink(hashOf(chain), payloads[0]?.type ?? PayloadType.NONE, chain));
+}
+
+function sealChain(crypto: MessageCrypto, plainHeader: Header, first: number, plaintext: Buffer): Buffer {
   const { blockSize } = IKE_CIPHERS[crypto.cipher];
-  const messageId = message.header.messageId;
+  const messageId = plainHeader.messageId;
   const iv = crypto.ivs.current(messageId);
   let ciphertext: Buffer = Buffer.alloc(0);
-  const header = { ...message.header, flags: message.header.flags | Flag.ENCRYPTION };
-  const bytes = encodeMessage({ header, payloads: message.payloads }, (plaintext) => {
-    ciphertext = ikeEncrypt(crypto.cipher, crypto.encryptionKey, iv, padToBlock(plaintext, blockSize));
+  const header = { ...plainHeader, flags: plainHeader.flags | Flag.ENCRYPTION };
+  const bytes = encodeChainMessage(header, first, plaintext, (chain) => {
+    ciphertext = ikeEncrypt(crypto.cipher, crypto.encryptionKey, iv, padToBlock(chain, blockSize));
     return ciphertext;
   });
   crypto.ivs.advance(messageId, ciphertext);
@@ -42,35 +56,43 @@ export function seal(crypto: MessageCrypto, message: Message): Buffer {
  * plaintext is no payload chain (a wrong key decrypts to noise).
  */
 export function open(crypto: MessageCrypto, split: SplitMessage): Payload[] {
+  return openChain(crypto, split).payloads;
+}
+
+/**
+ * open() for a message that starts with HASH: the hash, the payloads after it, and their
+ * octets as received, which HASH(1..3) and the informational HASH(1) cover.
+ */
+export function openHashed(crypto: MessageCrypto, split: SplitMessage): { hash: Buffer; rest: Payload[]; restBytes: Buffer } {
+  const { payloads, bytes } = openChain(crypto, split);
+  const [first, ...rest] = payloads;
+  if (first?.type !== PayloadType.HASH) drop('the first payload is not HASH');
+  // The HASH payload's length field (offset 2) says where the payloads after it start.
+  return { hash: first.data, rest, restBytes: bytes.subarray(bytes.readUInt16BE(2)) };
+}
+
+function openChain(crypto: MessageCrypto, split: SplitMessage): { payloads: Payload[]; bytes: Buffer } {
   if (!(split.header.flags & Flag.ENCRYPTION)) drop('message is not encrypted');
   const { blockSize } = IKE_CIPHERS[crypto.cipher];
   if (split.body.length === 0 || split.body.length % blockSize !== 0) {
     reject(NotifyType.PAYLOAD_MALFORMED, 28, `${split.body.length} octets of ciphertext are not whole ${blockSize}-octet blocks`);
   }
   const plaintext = ikeDecrypt(crypto.cipher, crypto.encryptionKey, crypto.ivs.current(split.header.messageId), split.body);
-  return decodeBody(split, plaintext);
+  return decodeChain(split, plaintext);
 }
 
 export function accept(crypto: MessageCrypto, split: SplitMessage): void {
   crypto.ivs.advance(split.header.messageId, split.body);
 }
 
-/** The payloads after a leading HASH, as the HASH(1..4) formulas cover them. */
-export function afterHash(payloads: readonly Payload[]): { hash: Buffer; rest: Payload[]; restBytes: Buffer } {
-  const [first, ...rest] = payloads;
-  if (first?.type !== PayloadType.HASH) drop('the first payload is not HASH');
-  return { hash: first.data, rest, restBytes: encodeBody(rest) };
-}
-
 /** RFC 2409 5.7: an informational message, HDR*, HASH(1), N/D. */
-export function sealInformational(crypto: MessageCrypto, header: Message['header'], payloads: readonly Payload[]): Buffer {
-  const hash = informationalHash(crypto.hash, crypto.skeyidA, header.messageId, encodeBody(payloads));
-  return seal(crypto, { header, payloads: [{ type: PayloadType.HASH, data: hash }, ...payloads] });
+export function sealInformational(crypto: MessageCrypto, header: Header, payloads: readonly Payload[]): Buffer {
+  return sealHashed(crypto, header, payloads, (afterHash) => informationalHash(crypto.hash, crypto.skeyidA, header.messageId, afterHash));
 }
 
 /** Open an informational message and check its HASH(1); drops a message that does not verify. */
 export function openInformational(crypto: MessageCrypto, split: SplitMessage): Payload[] {
-  const { hash, rest, restBytes } = afterHash(open(crypto, split));
+  const { hash, rest, restBytes } = openHashed(crypto, split);
   if (!hash.equals(informationalHash(crypto.hash, crypto.skeyidA, split.header.messageId, restBytes))) {
     drop('informational HASH(1) does not verify', NotifyType.INVALID_HASH_INFORMATION);
   }

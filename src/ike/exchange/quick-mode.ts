@@ -13,7 +13,7 @@ import { hostProxy, type ProxyId } from '../policy/proxy-id';
 import { natDetected, type IkeSa } from '../sa/ike-sa';
 import type { IpsecProtocolSa, KeyedIpsecDirection, NegotiatedIpsecSa } from '../sa/ipsec-sa';
 import {
-  decodeAttributes, Doi, encodeAttributes, encodeBody, encodeIdentification, ExchangeType, Flag, IdType, NotifyType, PayloadType,
+  decodeAttributes, Doi, encodeAttributes, encodeIdentification, ExchangeType, Flag, IdType, NotifyType, PayloadType,
   splitMessage, WireError, type Header, type IdentificationPayload, type NatOriginalAddressPayload, type Payload,
   type Proposal, type SecurityAssociationPayload, type SplitMessage,
 } from '../wire';
@@ -23,7 +23,7 @@ import { drop, ExchangeError, ExchangeFault, refuse } from './exchange-error';
 import { notifyMessage } from './informational';
 import { newMessageId } from './message-id';
 import { isErrorNotify, notifyName, optionalOne, payloadsOf, requireOne } from './payloads';
-import { accept, afterHash, open, openInformational, saCrypto, seal, sealInformational, type MessageCrypto } from './protection';
+import { accept, openHashed, openInformational, saCrypto, seal, sealHashed, sealInformational, type MessageCrypto } from './protection';
 import { ResponseCache } from './response-cache';
 
 /*
@@ -177,10 +177,10 @@ class QuickModeCore {
     return split;
   }
 
-  /** Decrypt; a message that does not decode under the IKE SA's keys is dropped, not fatal. */
-  open(split: SplitMessage): Payload[] {
+  /** Decrypt (a message led by HASH); one that does not decode under the IKE SA's keys is dropped, not fatal. */
+  openHashed(split: SplitMessage): ReturnType<typeof openHashed> {
     try {
-      return open(this.crypto, split);
+      return openHashed(this.crypto, split);
     } catch (e) {
       if (e instanceof WireError) drop(`malformed message: ${e.message}`, e.notify);
       throw e;
@@ -275,9 +275,9 @@ export class QuickModeInitiator {
         rest.push({ type: PayloadType.KE, data: this.dhPair.publicValue });
       }
       rest.push(...this.ids, ...natOriginalAddresses(this.q.ctx.ikeSa, this.udp, offer.proposals.some((p) => p.mode === 'transport')));
-      const hash = quickModeHash1(this.q.crypto.hash, this.q.crypto.skeyidA, this.q.messageId, encodeBody(rest));
       const flags = this.options.commit ? Flag.COMMIT : 0;
-      this.pending = seal(this.q.crypto, { header: this.q.header(ExchangeType.QUICK_MODE, flags), payloads: [{ type: PayloadType.HASH, data: hash }, ...rest] });
+      const { crypto, messageId } = this.q;
+      this.pending = sealHashed(crypto, this.q.header(ExchangeType.QUICK_MODE, flags), rest, (afterHash) => quickModeHash1(crypto.hash, crypto.skeyidA, messageId, afterHash));
       this.state = 'sent';
       return [send(this.pending)];
     } catch (e) {
@@ -307,7 +307,7 @@ export class QuickModeInitiator {
   private onReply(split: SplitMessage, datagram: Buffer, now: number): Effect[] {
     if (split.header.exchangeType === ExchangeType.INFORMATIONAL) return this.onRefusal(split);
     if (split.header.exchangeType !== ExchangeType.QUICK_MODE) drop(`exchange type ${split.header.exchangeType} in Quick Mode`);
-    const { hash, rest, restBytes } = afterHash(this.q.open(split));
+    const { hash, rest, restBytes } = this.q.openHashed(split);
     if (!hash.equals(quickModeHash2(this.q.crypto.hash, this.q.crypto.skeyidA, this.q.messageId, this.niB, restBytes))) {
       drop('HASH(2) does not verify', NotifyType.INVALID_HASH_INFORMATION);
     }
@@ -500,7 +500,7 @@ export class QuickModeResponder {
     if (split.header.exchangeType !== ExchangeType.QUICK_MODE) drop(`exchange type ${split.header.exchangeType} is not Quick Mode`);
     if (messageId === 0 || ikeSa.messageIds.has(messageId)) drop('message ID is zero or already used', NotifyType.INVALID_MESSAGE_ID);
     this.q.messageId = messageId;
-    const { hash, rest, restBytes } = afterHash(this.q.open(split));
+    const { hash, rest, restBytes } = this.q.openHashed(split);
     if (!hash.equals(quickModeHash1(this.q.crypto.hash, this.q.crypto.skeyidA, messageId, restBytes))) {
       this.q.crypto.ivs.forget(messageId);
       drop('HASH(1) does not verify', NotifyType.INVALID_HASH_INFORMATION);
@@ -560,9 +560,9 @@ export class QuickModeResponder {
       natOriginalAddresses: receivedOriginalAddresses(rest),
       map: { tag: selection.ref.tag, seq: selection.ref.seq },
     }, now);
-    const hash2 = quickModeHash2(this.q.crypto.hash, this.q.crypto.skeyidA, messageId, this.niB, encodeBody(reply));
     const flags = this.commit ? Flag.COMMIT : 0;
-    this.pending = seal(this.q.crypto, { header: this.q.header(ExchangeType.QUICK_MODE, flags), payloads: [{ type: PayloadType.HASH, data: hash2 }, ...reply] });
+    const { crypto } = this.q;
+    this.pending = sealHashed(crypto, this.q.header(ExchangeType.QUICK_MODE, flags), reply, (afterHash) => quickModeHash2(crypto.hash, crypto.skeyidA, messageId, this.niB, afterHash));
     this.q.cache.remember(datagram, [this.pending]);
     this.state = 'sent';
     return [send(this.pending)];
@@ -571,7 +571,7 @@ export class QuickModeResponder {
   /** Message 3: the initiator has the keys; install, and confirm with CONNECTED when asked to. */
   private onConfirm(split: SplitMessage, datagram: Buffer): Effect[] {
     if (split.header.exchangeType !== ExchangeType.QUICK_MODE) drop(`exchange type ${split.header.exchangeType} in Quick Mode`);
-    const { hash, rest } = afterHash(this.q.open(split));
+    const { hash, rest } = this.q.openHashed(split);
     if (rest.length !== 0 || !hash.equals(quickModeHash3(this.q.crypto.hash, this.q.crypto.skeyidA, this.q.messageId, this.niB, this.nrB))) {
       drop('HASH(3) does not verify', NotifyType.INVALID_HASH_INFORMATION);
     }

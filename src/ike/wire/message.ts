@@ -7,7 +7,7 @@ import { reject } from './wire-error';
 /**
  * A whole ISAKMP message: header plus payload chain. Decoding accepts only what encodes
  * back to the same octets, so the exchange layer may re-encode received payloads (SAi_b,
- * IDii_b, the payloads under a Quick Mode HASH) instead of keeping raw slices.
+ * IDii_b) instead of keeping raw slices; what a HASH covers it takes from decodeChain.
  */
 export interface Message {
   readonly header: Header;
@@ -31,12 +31,15 @@ export function encodeBody(payloads: readonly Payload[]): Buffer {
  * ciphertext (the crypto layer's IV chaining lives in that closure).
  */
 export function encodeMessage(message: Message, seal?: (plaintext: Buffer) => Buffer): Buffer {
-  const plaintext = encodeBody(message.payloads);
-  const encrypted = (message.header.flags & Flag.ENCRYPTION) !== 0;
+  return encodeChainMessage(message.header, message.payloads[0]?.type ?? PayloadType.NONE, encodeBody(message.payloads), seal);
+}
+
+/** The datagram of a payload chain already encoded, whose first payload is of type `first`. */
+export function encodeChainMessage(header: Header, first: number, plaintext: Buffer, seal?: (plaintext: Buffer) => Buffer): Buffer {
+  const encrypted = (header.flags & Flag.ENCRYPTION) !== 0;
   if (encrypted && !seal) throw new RangeError('the E flag is set but nothing seals the body');
   const body = encrypted && seal ? seal(plaintext) : plaintext;
-  const first = message.payloads[0]?.type ?? PayloadType.NONE;
-  return Buffer.concat([encodeHeader(message.header, first, HEADER_LENGTH + body.length), body]);
+  return Buffer.concat([encodeHeader(header, first, HEADER_LENGTH + body.length), body]);
 }
 
 /** Check the header and cut the body off, so it can be decrypted before decodeBody. */
@@ -55,6 +58,11 @@ export function splitMessage(datagram: Buffer): SplitMessage {
  * which the chain must fill exactly).
  */
 export function decodeBody(split: SplitMessage, plaintext: Buffer): Payload[] {
+  return decodeChain(split, plaintext).payloads;
+}
+
+/** decodeBody's payloads with the octets of their chain (the plaintext less any padding). */
+export function decodeChain(split: SplitMessage, plaintext: Buffer): { payloads: Payload[]; bytes: Buffer } {
   const { links, end } = splitChain(plaintext, HEADER_LENGTH, split.firstPayload, NEXT_PAYLOAD_OFFSET, (type, typeAt) => {
     if (!isMessagePayloadType(type)) reject(NotifyType.INVALID_PAYLOAD_TYPE, typeAt, `payload type ${type}`);
   });
@@ -62,7 +70,7 @@ export function decodeBody(split: SplitMessage, plaintext: Buffer): Payload[] {
   if (!padded && end !== plaintext.length) {
     reject(NotifyType.UNEQUAL_PAYLOAD_LENGTHS, HEADER_LENGTH + end, `${plaintext.length - end} octets after the last payload`);
   }
-  return links.map(decodePayload);
+  return { payloads: links.map(decodePayload), bytes: plaintext.subarray(0, end) };
 }
 
 /**

@@ -74,3 +74,14 @@ export function joinChain(links: readonly { readonly type: number; readonly body
   }
   return out;
 }
+
+/** One more payload, of body `body`, in front of an encoded chain whose first payload is of type `next`. */
+export function prependLink(body: Buffer, next: number, chain: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(GENERIC_HEADER_LENGTH + body.length + chain.length);
+  out.writeUInt8(next, 0);
+  out.writeUInt8(0, 1);
+  out.writeUInt16BE(GENERIC_HEADER_LENGTH + body.length, 2);
+  body.copy(out, GENERIC_HEADER_LENGTH);
+  chain.copy(out, GENERIC_HEADER_LENGTH + body.length);
+  return out;
+}
